@@ -1,0 +1,5 @@
+"""comply: a policy-as-code compliance gate for machine-learning models."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

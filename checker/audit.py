@@ -1,0 +1,258 @@
+"""The audit-log writer services call, and the one definition of an entry's hash that verification shares.
+
+Why a writer of our own rather than the `logging` module: Art. 12 asks for automatic event logs a provider can
+rely on over the system's lifetime. comply's own (organisational, not legally required) rule adds tamper-evidence:
+every entry carries a SHA-256 `content_hash` of itself and the `prev_hash` of the entry before it, so editing a
+line breaks its hash and deleting or reordering lines breaks the chain. `comply audit-log verify` checks both.
+
+Entry format (one JSON object per line, UTF-8, `\\n`-terminated), top-level keys fixed:
+
+    data           event-specific fields (inputs are stored as `inputs_sha256` unless raw storage is asked for)
+    event          "prediction" | "override" | "deployment" | "model_version" | "data_version" | any other name
+    model          model name
+    model_version  model version
+    prev_hash      content_hash of the previous entry; GENESIS_HASH (64 zeros) for the first entry of a log
+    seq            1 for the first entry, +1 per entry (makes a deleted line easy to name)
+    timestamp      UTC, `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+    content_hash   SHA-256 (hex) of canonical_json(entry without content_hash)
+
+Canonical JSON is `json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)`
+encoded as UTF-8. The writer puts `content_hash` last: the line is the canonical bytes with their closing `}`
+replaced by `,"content_hash":"<hex>"}`. A verifier can therefore check a line by hashing its own bytes, without
+re-serialising; lines written by other tools in another key order are checked against the canonical form.
+
+Concurrency: one `threading.Lock` per `AuditLog` serialises threads; an exclusive `fcntl.flock` on the file
+serialises processes. Under both locks the writer re-reads the file's last entry when the file changed since its own
+last write, so several processes (each with its own `AuditLog`) append to one chain. Without `fcntl` (Windows) only
+the in-process lock applies: use one writer process per file there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, NamedTuple
+
+from checker.errors import InputError
+
+try:  # POSIX only; see the module docstring for what that means elsewhere.
+    import fcntl
+except ImportError:  # pragma: no cover - exercised only on Windows
+    fcntl = None  # type: ignore[assignment]
+
+GENESIS_HASH = "0" * 64
+HASH_FIELD = "content_hash"
+HASH_SUFFIX_PREFIX = b',"content_hash":"'
+HASH_SUFFIX_LEN = len(HASH_SUFFIX_PREFIX) + 64 + 2  # ,"content_hash":"<64 hex>"}
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+ENTRY_KEYS = ("data", "event", "model", "model_version", "prev_hash", "seq", "timestamp")
+_TAIL_READ = 1 << 16
+
+
+def canonical_json(obj: Any) -> bytes:
+    """The byte string an entry's hash is computed over: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )
+
+
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    """SHA-256 hex of the canonical JSON of `entry` without its `content_hash`."""
+    body = {key: value for key, value in entry.items() if key != HASH_FIELD}
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+def encode_entry(body: Mapping[str, Any]) -> tuple[bytes, str]:
+    """The line (with `\\n`) for an entry without its hash, and that hash. Used by the writer and by tests."""
+    canonical = canonical_json(body)
+    digest = hashlib.sha256(canonical).hexdigest()
+    line = canonical[:-1] + HASH_SUFFIX_PREFIX + digest.encode("ascii") + b'"}\n'
+    return line, digest
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC timestamp in the one fixed-width form the writer uses (string order == time order)."""
+    if moment.tzinfo is None:
+        raise ValueError("audit timestamps must be timezone-aware")
+    return moment.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def hash_inputs(inputs: Any) -> str:
+    """SHA-256 of the canonical JSON of a prediction's inputs: traceable without storing personal data."""
+    try:
+        return hashlib.sha256(canonical_json(inputs)).hexdigest()
+    except (TypeError, ValueError) as err:
+        raise InputError(f"audit log: inputs: not JSON-serialisable ({err})") from err
+
+
+class ChainHead(NamedTuple):
+    """Where the chain stands: the last entry's hash and sequence number, and the file size they were read at."""
+
+    prev_hash: str
+    seq: int
+    size: int
+
+
+def read_chain_head(fd: int, path: str) -> ChainHead:
+    """Read the last entry of an open log file; GENESIS for an empty file. Refuse to chain onto a broken tail."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return ChainHead(GENESIS_HASH, 0, 0)
+    start = max(0, size - _TAIL_READ)
+    tail = os.pread(fd, size - start, start)
+    if not tail.endswith(b"\n"):
+        raise InputError(
+            f"{path}: last line is incomplete (a writer stopped mid-line); "
+            "run `comply audit-log verify` and repair the log before appending"
+        )
+    while tail.rfind(b"\n", 0, len(tail) - 1) < 0 and start > 0:  # last line longer than one read
+        start = max(0, start - _TAIL_READ)
+        tail = os.pread(fd, size - start, start)
+    last = tail[:-1].rsplit(b"\n", 1)[-1]
+    try:
+        entry = json.loads(last)
+        prev_hash, seq = entry[HASH_FIELD], entry["seq"]
+    except (ValueError, KeyError, TypeError) as err:
+        raise InputError(
+            f"{path}: last line is not an audit entry ({err}); cannot continue the hash chain"
+        ) from err
+    if not isinstance(prev_hash, str) or not isinstance(seq, int):
+        raise InputError(f"{path}: last line has no usable content_hash/seq; cannot continue the hash chain")
+    return ChainHead(prev_hash, seq, size)
+
+
+class AuditLog:
+    """Append-only, hash-chained JSON Lines audit log for one model version.
+
+    `AuditLog("logs/audit.jsonl", model="credit-scorer", version="2.1.0").prediction(request_id="r1", ...)`.
+    Inputs are hashed unless `store_inputs=True`; `fsync=True` makes every append durable before it returns.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        model: str,
+        version: str,
+        store_inputs: bool = False,
+        fsync: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if not model or not version:
+            raise InputError("audit log: model and version must be non-empty")
+        self.path = Path(path)
+        self.model = model
+        self.version = version
+        self.store_inputs = store_inputs
+        self.fsync = fsync
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        self._read_fd = os.open(self.path, os.O_RDONLY)
+        self._head: ChainHead | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the file descriptors; further appends raise."""
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                os.close(self._read_fd)
+                self._fd = None
+
+    def __enter__(self) -> AuditLog:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- the events Art. 12 / 14 / 72 evidence needs ---------------------------------------------------------
+    def prediction(
+        self,
+        *,
+        request_id: str,
+        inputs: Any = None,
+        output: Any = None,
+        decision: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """One model output (Art. 12(2)(a),(b): situations to monitor, post-market monitoring)."""
+        data: dict[str, Any] = {"request_id": request_id, **extra}
+        if inputs is not None:
+            data["inputs"] = inputs
+        if output is not None:
+            data["output"] = output
+        if decision is not None:
+            data["decision"] = decision
+        return self.append("prediction", data)
+
+    def override(
+        self, *, request_id: str, original: Any, new: Any, reason: str, operator: str, **extra: Any
+    ) -> dict[str, Any]:
+        """A human overriding or disregarding an output (Art. 14(4)(d)): who, what, why."""
+        data = {"request_id": request_id, "original": original, "new": new, "reason": reason, "operator": operator}
+        return self.append("override", {**extra, **data})
+
+    def deployment(
+        self, *, from_stage: str, to_stage: str, approved_by: str, ticket: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A stage transition of this model version (which version served when)."""
+        data: dict[str, Any] = {"from_stage": from_stage, "to_stage": to_stage, "approved_by": approved_by, **extra}
+        if ticket is not None:
+            data["ticket"] = ticket
+        return self.append("deployment", data)
+
+    # -- the one write path ------------------------------------------------------------------------------------
+    def append(self, event: str, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Write one entry; returns it (with `content_hash`). Raw `inputs` become `inputs_sha256` by default."""
+        if not isinstance(event, str) or not event:
+            raise InputError("audit log: event must be a non-empty string")
+        payload = dict(data or {})
+        if "inputs" in payload and not self.store_inputs:
+            payload["inputs_sha256"] = hash_inputs(payload.pop("inputs"))
+        with self._lock:
+            if self._fd is None:
+                raise InputError(f"{self.path}: audit log is closed")
+            if fcntl is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                return self._append_locked(event, payload)
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _append_locked(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
+        assert self._fd is not None
+        size = os.fstat(self._fd).st_size
+        head = self._head
+        if head is None or head.size != size:  # another writer appended (or first use): re-read the last line
+            head = read_chain_head(self._read_fd, str(self.path))
+        body = {
+            "data": payload,
+            "event": event,
+            "model": self.model,
+            "model_version": self.version,
+            "prev_hash": head.prev_hash,
+            "seq": head.seq + 1,
+            "timestamp": format_timestamp(self._clock()),
+        }
+        try:
+            line, digest = encode_entry(body)
+        except (TypeError, ValueError) as err:
+            raise InputError(f"audit log: {event}: data is not JSON-serialisable ({err})") from err
+        written = 0
+        while written < len(line):
+            written += os.write(self._fd, line[written:])
+        if self.fsync:
+            os.fsync(self._fd)
+        self._head = ChainHead(digest, head.seq + 1, size + len(line))
+        return {**body, HASH_FIELD: digest}

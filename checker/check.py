@@ -1,0 +1,138 @@
+"""`comply check` as a function: cards and evidence in, one Report out.
+
+The policy bundle and the engine are prepared once per run, whatever the number of cards; each card is
+assembled, shape-checked and evaluated on its own, and its results are joined with rule METADATA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.config import Config, load_config
+from checker.engine.base import Engine
+from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
+from checker.errors import EngineError
+from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
+from checker.evidence.card import find_cards
+from checker.evidence.loader import LoadedDocument
+from checker.evidence.provenance import tool_version
+from checker.report.model import CardResult, Finding, Location, Report, RuleResult
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Everything `comply check` was asked to do."""
+
+    paths: Sequence[Path]
+    evidence: EvidencePaths = EvidencePaths()
+    config_path: Path | None = None
+    policy_dirs: Sequence[Path] = ()
+    reference_date: str | None = None
+    timeline: str | None = None
+    engine_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Session:
+    """What one run prepares once: the config, the bundle and the engine."""
+
+    config: Config
+    bundle: PolicyBundle
+    engine: Engine
+    context: Context
+
+
+def open_session(request: CheckRequest) -> Session:
+    """Read the config, load the bundle once and create the engine."""
+    from checker.engine.factory import create_engine
+
+    config = load_config(request.config_path)
+    bundle = load_bundle(tuple(config.policy_dirs) + tuple(request.policy_dirs), data_overrides=config.thresholds)
+    engine = create_engine(bundle, config, request.engine_options)
+    context = Context.build(request.reference_date, request.timeline, config)
+    return Session(config, bundle, engine, context)
+
+
+def run_check(request: CheckRequest, session: Session | None = None) -> Report:
+    """Check every card the request names and return the report."""
+    session = session or open_session(request)
+    cards = find_cards(request.paths, session.config.card_patterns)
+    results = tuple(check_card(path, request.evidence, session) for path in cards)
+    return Report(
+        tool_version=tool_version(),
+        bundle_revision=session.bundle.revision,
+        bundle_digest=session.bundle.digest,
+        reference_date=session.context.reference_date,
+        timeline=session.context.timeline,
+        cards=results,
+    )
+
+
+def check_card(path: Path, evidence: EvidencePaths, session: Session) -> CardResult:
+    assembled = assemble(path, evidence, session.context, session.config)
+    decision = session.engine.evaluate(assembled.document)
+    results = tuple(_rule_result(raw, session.bundle.metadata, assembled) for raw in decision["results"])
+    details = assembled.card.data.get("model_details")
+    details = details if isinstance(details, dict) else {}
+    return CardResult(
+        card=assembled.evidence_files[0].path,
+        model_name=str(details.get("name") or path.stem),
+        model_version=str(details.get("version") or ""),
+        classification=decision["classification"],
+        results=results,
+        evidence=assembled.evidence_files,
+        input_document=assembled.document,
+        git_commit=assembled.git_commit,
+    )
+
+
+def _rule_result(raw: Mapping[str, Any], metadata: Mapping[str, RuleMetadata], assembled: AssembledInput) -> RuleResult:
+    meta = metadata.get(raw["id"])
+    if meta is None:
+        raise EngineError(f"policy reported rule {raw['id']!r}, which has no # METADATA block with that custom.id")
+    findings = tuple(_finding(item, assembled) for item in raw["findings"])
+    return RuleResult(
+        id=meta.id,
+        status=raw["status"],
+        title=meta.title,
+        article=meta.article,
+        severity=meta.severity,
+        remediation=meta.remediation,
+        description=meta.description,
+        findings=findings,
+        custom=meta.custom,
+    )
+
+
+def _finding(raw: Any, assembled: AssembledInput) -> Finding:
+    if not isinstance(raw, dict) or not isinstance(raw.get("msg"), str):
+        raise EngineError(f"policy finding is not an object with a msg: {str(raw)[:200]}")
+    field_path = raw.get("field")
+    field_path = field_path if isinstance(field_path, str) and field_path else None
+    return Finding(" ".join(raw["msg"].split()), field_path, locate(field_path, raw.get("line"), assembled))
+
+
+def locate(field_path: str | None, line: Any, assembled: AssembledInput) -> Location:
+    """The file and line a finding's field points at (the card when the field is unknown)."""
+    if field_path is None:
+        return Location(assembled.evidence_files[0].path, 1)
+    for prefix, source in sorted(assembled.sources.items(), key=lambda item: -len(item[0])):
+        if field_path == prefix or field_path.startswith(prefix + "."):
+            local = field_path[len(prefix) + 1 :]
+            if isinstance(source, LoadedDocument):
+                label = _label_for(source, assembled)
+                exact = line if isinstance(line, int) and not isinstance(line, bool) else source.line_of(local)
+                return Location(label, exact)
+            return Location(source, line if isinstance(line, int) and not isinstance(line, bool) else None)
+    return Location(assembled.evidence_files[0].path, None)
+
+
+def _label_for(source: LoadedDocument, assembled: AssembledInput) -> str:
+    if source is assembled.card:
+        return assembled.evidence_files[0].path
+    from checker.evidence.provenance import display_path
+
+    return display_path(source.path)

@@ -1,0 +1,80 @@
+"""The `comply` command line: wiring only.
+
+Each command group lives in `checker/commands/<name>.py` and registers itself on the app; the work is
+done by the modules they call. `main` returns the exit code so tests can call it without a subprocess.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from checker import __version__
+from checker.console import fail
+from checker.errors import ComplyError
+
+COMMAND_MODULES = ("check", "classify", "explain", "policy", "fairness", "audit_log", "init")
+"""Modules under checker.commands, each exposing `register(app)`, in help order."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"comply {__version__}")
+        raise typer.Exit(0)
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="comply",
+        help="Policy-as-code compliance gate for machine-learning models (EU AI Act and your own rules).",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+    @app.callback()
+    def _root(
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ) -> None:
+        """comply: check model cards and their evidence against policy."""
+
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"checker.commands.{name}")
+        module.register(app)
+    return app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; every failure that is not a verdict ends as one line on stderr and exit 2."""
+    from typer._click import exceptions as click_exceptions
+    from typer.exceptions import Abort
+
+    app = build_app()
+    try:
+        result = app(args=list(sys.argv[1:] if argv is None else argv), prog_name="comply", standalone_mode=False)
+    except ComplyError as err:
+        return fail(err)
+    except click_exceptions.UsageError as err:
+        err.show()
+        return 2
+    except click_exceptions.ClickException as err:
+        err.show()
+        return err.exit_code
+    except Abort:
+        sys.stderr.write("comply: aborted\n")
+        return 130
+    except KeyboardInterrupt:
+        sys.stderr.write("comply: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""`comply check`: cards and evidence in, a verdict out (exit 0 pass, 1 failures, 2 input error)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from checker.console import fail, write
+from checker.errors import ComplyError, UsageError
+
+
+class Timeline(str, Enum):
+    original = "original"
+    amended = "amended"
+
+
+def _format_names() -> list[str]:
+    from checker.report import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"expected a date like 2026-08-02, got {value!r}") from None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def check(
+        paths: list[Path] = typer.Argument(..., help="Model cards, directories of cards, or glob patterns.", show_default=False),
+        format: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(_format_names())}."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here; the terminal still gets the text summary."),
+        fairness: Optional[Path] = typer.Option(None, "--fairness", help="Fairness evidence file (computed fairness.json or declared numbers)."),
+        predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predictions file to compute fairness from (options from comply.yaml `fairness:`)."),
+        logging: Optional[Path] = typer.Option(None, "--logging", help="Logging evidence: declared block and/or Python dictConfig (YAML/JSON)."),
+        audit_log: Optional[Path] = typer.Option(None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."),
+        config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."),
+        policy: list[Path] = typer.Option([], "--policy", "-p", help="Directory of your own Rego rules (package comply.custom.*); repeatable."),
+        reference_date: Optional[str] = typer.Option(None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."),
+        timeline: Optional[Timeline] = typer.Option(None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."),
+        fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too."),
+        timestamp: bool = typer.Option(False, "--timestamp", help="Record the time of the run in the report (off: reports are byte-identical)."),
+    ) -> None:
+        """Check model cards against the EU AI Act policy pack and your own rules."""
+        from checker.check import CheckRequest, open_session, run_check
+        from checker.evidence.assemble import EvidencePaths
+        from checker.report import FORMATS, renderer
+
+        try:
+            if format not in FORMATS:
+                raise UsageError(f"unknown --format {format!r}; choose one of {', '.join(sorted(FORMATS))}")
+            request = CheckRequest(
+                paths=paths,
+                evidence=EvidencePaths(fairness=fairness, logging=logging, audit_log=audit_log, predictions=predictions),
+                config_path=config,
+                policy_dirs=policy,
+                reference_date=reference_date,
+                timeline=timeline.value if timeline else None,
+            )
+            session = open_session(request)
+            report = run_check(request, session)
+            if timestamp:
+                from dataclasses import replace
+
+                report = replace(report, generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+            rendered = renderer(format)(report)
+            if output is not None:
+                _write_file(output, rendered)
+                if format != "text":
+                    write(renderer("text")(report))
+            else:
+                write(rendered)
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        raise typer.Exit(report.exit_code(fail_on_warn=fail_on_warn or session.config.fail_on_warn))
+
+
+def _write_file(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write report: {err.strerror}") from None

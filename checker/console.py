@@ -1,0 +1,43 @@
+"""The one place that decides how comply writes to the terminal: colour, streams, error lines.
+
+Colour only on a terminal, never when NO_COLOR is set (https://no-color.org), always when FORCE_COLOR
+is set; errors go to stderr as a single `comply: error: ...` line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO
+
+from checker.errors import ComplyError
+
+
+def use_colour(stream: IO[str] | None = None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def write(text: str, stream: IO[str] | None = None) -> None:
+    """Write rendered output as is (it ends with its own newline)."""
+    (stream or sys.stdout).write(text)
+
+
+def fail(error: ComplyError | str) -> int:
+    """Print one error line to stderr and return the exit code for it (2)."""
+    message = str(error)
+    lines = [line for line in message.splitlines() if line.strip()] or ["unknown error"]
+    for line in lines:
+        sys.stderr.write(f"comply: error: {line}\n")
+    return error.exit_code if isinstance(error, ComplyError) else 2
+
+
+def terminal_width() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 100

@@ -1,0 +1,235 @@
+"""The policy bundle: Rego modules, policy data and the METADATA of every rule.
+
+Loaded once per process and shared by every card checked in a run. Rule METADATA is read here from
+the `# METADATA` comment blocks (OPA's annotation format), because regorus does not implement
+`rego.metadata.rule()`; the report joins it to results by `custom.id`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.errors import InputError, UsageError
+from checker.resources import policies_dir
+
+CUSTOM_PACKAGE_PREFIX = "comply.custom."
+_PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
+_RULE_HEAD = re.compile(r"^\s*([A-Za-z_]\w*)")
+
+
+@dataclass(frozen=True)
+class RuleMetadata:
+    """What a rule says about itself in its `# METADATA` block."""
+
+    id: str
+    title: str
+    description: str
+    article: str
+    severity: str
+    remediation: str
+    file: str
+    line: int
+    rule: str
+    package: str
+    custom: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def waivable(self) -> bool:
+        """Art. 5 findings (and any rule marked `waivable: false`) can never be waived."""
+        return bool(self.custom.get("waivable", True))
+
+
+@dataclass(frozen=True)
+class Module:
+    """One Rego source file."""
+
+    path: str
+    source: str
+    package: str
+
+    @property
+    def is_test(self) -> bool:
+        return self.path.endswith("_test.rego")
+
+
+@dataclass(frozen=True)
+class PolicyBundle:
+    """Everything an engine needs: modules, data, and the metadata the report joins to results."""
+
+    modules: tuple[Module, ...]
+    data: Mapping[str, Any]
+    metadata: Mapping[str, RuleMetadata]
+    revision: str
+    digest: str
+
+    @property
+    def policy_modules(self) -> tuple[Module, ...]:
+        """The modules evaluated by `comply check` (tests excluded)."""
+        return tuple(module for module in self.modules if not module.is_test)
+
+
+def load_bundle(extra_dirs: Sequence[Path] = (), *, data_overrides: Mapping[str, Any] | None = None) -> PolicyBundle:
+    """Load the built-in policies plus an organisation's own (`--policy DIR`), refusing conflicts."""
+    root = policies_dir()
+    modules = list(_read_modules(root, label_root=root.parent))
+    data = _read_data(root / "data.json")
+    for directory in extra_dirs:
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: --policy expects a directory of .rego files")
+        custom = list(_read_modules(directory, label_root=None))
+        if not custom:
+            raise UsageError(f"{directory}: no .rego files in this policy directory")
+        for module in custom:
+            if not module.is_test and not module.package.startswith(CUSTOM_PACKAGE_PREFIX):
+                raise UsageError(
+                    f"{module.path}: package {module.package} is not allowed; custom policies must live "
+                    f"under {CUSTOM_PACKAGE_PREFIX}* so they cannot replace built-in rules"
+                )
+        modules.extend(custom)
+    if data_overrides:
+        data = merge_thresholds(data, data_overrides)
+    metadata = _collect_metadata(modules)
+    manifest = _read_manifest(root / ".manifest")
+    digest = _digest(modules, data)
+    return PolicyBundle(tuple(modules), data, metadata, str(manifest.get("revision", "unversioned")), digest)
+
+
+def merge_thresholds(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Apply an organisation's threshold overrides (only keys the bundle already defines)."""
+    merged = json.loads(json.dumps(data))
+    thresholds = merged.setdefault("comply", {}).setdefault("thresholds", {})
+    for key, value in overrides.items():
+        if key not in thresholds:
+            known = ", ".join(sorted(thresholds))
+            raise UsageError(f"thresholds.{key}: unknown threshold (known: {known})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"thresholds.{key}: expected a number, got {value!r}")
+        thresholds[key] = value
+    return merged
+
+
+def _read_modules(directory: Path, *, label_root: Path | None) -> Iterable[Module]:
+    for path in sorted(directory.rglob("*.rego")):
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise InputError(f"{path}: cannot read policy: {err}") from None
+        label = path.relative_to(label_root).as_posix() if label_root else path.as_posix()
+        match = _PACKAGE.search(source)
+        if match is None:
+            raise InputError(f"{label}:1: policy has no package declaration")
+        yield Module(label, source, match.group(1))
+
+
+def _read_data(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot read policy data: {err}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: policy data must be a JSON object")
+    return data
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot read bundle manifest: {err}") from None
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _digest(modules: Sequence[Module], data: Mapping[str, Any]) -> str:
+    hasher = hashlib.sha256()
+    for module in sorted(modules, key=lambda m: m.path):
+        if module.is_test:
+            continue
+        hasher.update(module.path.encode())
+        hasher.update(b"\0")
+        hasher.update(module.source.encode())
+        hasher.update(b"\0")
+    hasher.update(json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    return "sha256:" + hasher.hexdigest()
+
+
+def _collect_metadata(modules: Sequence[Module]) -> dict[str, RuleMetadata]:
+    found: dict[str, RuleMetadata] = {}
+    for module in modules:
+        if module.is_test:
+            continue
+        for meta in parse_metadata(module):
+            previous = found.get(meta.id)
+            if previous is not None:
+                raise InputError(
+                    f"{meta.file}:{meta.line}: rule id {meta.id} already has METADATA at {previous.file}:{previous.line}"
+                )
+            found[meta.id] = meta
+    return found
+
+
+def parse_metadata(module: Module) -> list[RuleMetadata]:
+    """Read every `# METADATA` block that annotates a rule carrying a `custom.id`."""
+    lines = module.source.splitlines()
+    result: list[RuleMetadata] = []
+    index = 0
+    while index < len(lines):
+        if lines[index].strip() != "# METADATA":
+            index += 1
+            continue
+        start = index + 1
+        body: list[str] = []
+        index += 1
+        while index < len(lines) and lines[index].lstrip().startswith("#"):
+            text = lines[index].lstrip()[1:]
+            body.append(text[1:] if text.startswith(" ") else text)
+            index += 1
+        head_line = index + 1
+        head = _RULE_HEAD.match(lines[index]) if index < len(lines) else None
+        try:
+            annotation = yaml.safe_load("\n".join(body)) or {}
+        except yaml.YAMLError as err:
+            raise InputError(f"{module.path}:{start}: METADATA is not valid YAML: {one_line_yaml(err)}") from None
+        if not isinstance(annotation, dict):
+            raise InputError(f"{module.path}:{start}: METADATA must be a YAML mapping")
+        if annotation.get("scope") in {"package", "subpackages", "document"}:
+            continue
+        custom = annotation.get("custom") or {}
+        if not isinstance(custom, dict) or "id" not in custom:
+            continue
+        result.append(_metadata(module, annotation, custom, head_line, head.group(1) if head else ""))
+    return result
+
+
+def _metadata(module: Module, annotation: Mapping[str, Any], custom: Mapping[str, Any], line: int, rule: str) -> RuleMetadata:
+    missing = [key for key in ("article", "severity", "remediation") if not custom.get(key)]
+    if not annotation.get("title"):
+        missing.insert(0, "title")
+    if missing:
+        raise InputError(f"{module.path}:{line}: METADATA for {custom['id']} lacks {', '.join(missing)}")
+    return RuleMetadata(
+        id=str(custom["id"]),
+        title=str(annotation["title"]).strip(),
+        description=" ".join(str(annotation.get("description", "")).split()),
+        article=str(custom["article"]),
+        severity=str(custom["severity"]),
+        remediation=" ".join(str(custom["remediation"]).split()),
+        file=module.path,
+        line=line,
+        rule=rule,
+        package=module.package,
+        custom=dict(custom),
+    )
+
+
+def one_line_yaml(err: yaml.YAMLError) -> str:
+    return " ".join(str(err).split())

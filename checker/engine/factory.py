@@ -1,0 +1,22 @@
+"""Chooses the engine for a run: embedded regorus unless an OPA server is configured."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from checker.config import Config
+from checker.engine.base import Engine
+from checker.engine.bundle import PolicyBundle
+
+
+def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, Any]) -> Engine:
+    """The embedded engine by default; the OPA server engine when `--opa-url` or `opa.url` is set."""
+    url = options.get("opa_url") or config.opa.get("url")
+    if url:
+        from checker.engine.opa_server import OpaServerEngine
+
+        return OpaServerEngine.from_settings(bundle, config.opa, options)
+    from checker.engine.regorus_engine import RegorusEngine
+
+    return RegorusEngine(bundle)

@@ -1,0 +1,61 @@
+"""The embedded engine: regorus (a Rust Rego interpreter) in-process.
+
+Policies are parsed once per bundle; each evaluation works on a clone of the prepared engine so that
+checking many cards in one run never re-parses the bundle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import regorus
+
+from checker.engine.base import DECISION_QUERY, check_decision, clean_engine_message
+from checker.engine.bundle import PolicyBundle
+from checker.errors import EngineError
+
+
+class RegorusEngine:
+    """`Engine` backed by regorus."""
+
+    def __init__(self, bundle: PolicyBundle, *, include_tests: bool = False) -> None:
+        self.bundle = bundle
+        self._prepared = regorus.Engine()
+        modules = bundle.modules if include_tests else bundle.policy_modules
+        for module in modules:
+            try:
+                self._prepared.add_policy(module.path, module.source)
+            except RuntimeError as err:
+                raise EngineError(clean_engine_message(str(err))) from None
+        try:
+            self._prepared.add_data_json(json.dumps(bundle.data))
+        except RuntimeError as err:
+            raise EngineError(f"policy data: {clean_engine_message(str(err))}") from None
+
+    def prepared(self) -> regorus.Engine:
+        """A fresh copy of the loaded engine (for tests, coverage and queries other than the decision)."""
+        return self._prepared.clone()
+
+    def query(self, query: str, input_doc: Mapping[str, Any] | None = None) -> Any:
+        """Evaluate `query`; the value of its single expression, or raise if it is undefined."""
+        engine = self.prepared()
+        return query_value(engine, query, input_doc)
+
+    def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
+        return check_decision(self.query(DECISION_QUERY, input_doc))
+
+
+def query_value(engine: regorus.Engine, query: str, input_doc: Mapping[str, Any] | None) -> Any:
+    """Run one query on a prepared regorus engine; undefined or multiple results are errors."""
+    try:
+        if input_doc is not None:
+            engine.set_input_json(json.dumps(input_doc))
+        raw = engine.eval_query_as_json(query)
+    except RuntimeError as err:
+        raise EngineError(clean_engine_message(str(err))) from None
+    results = json.loads(raw).get("result", [])
+    if len(results) != 1 or len(results[0].get("expressions", [])) != 1:
+        raise EngineError(f"{query} is undefined: is the policy bundle loaded?")
+    return results[0]["expressions"][0]["value"]

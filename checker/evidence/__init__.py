@@ -1,0 +1,1 @@
+"""Evidence collectors: each turns one source (a file, the git tree) into plain data with provenance."""

@@ -1,0 +1,154 @@
+"""Builds the one input document the policies judge, from the card and every evidence source.
+
+Each evidence kind has one collector, picked from a table; the assembler only decides *which* file
+feeds each kind (command line, then comply.yaml, then what the card itself declares) and records
+provenance. Shape checks run here, before anything reaches the policies.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.config import Config
+from checker.evidence.card import load_card
+from checker.evidence.loader import LoadedDocument
+from checker.evidence.provenance import EvidenceFile, display_path, git_commit
+from checker.schemas import validate
+
+
+@dataclass(frozen=True)
+class EvidencePaths:
+    """Evidence files named on the command line (each overrides comply.yaml's `evidence:`)."""
+
+    fairness: Path | None = None
+    logging: Path | None = None
+    audit_log: Path | None = None
+    predictions: Path | None = None
+
+    def resolve(self, config: Config) -> dict[str, Path]:
+        chosen = {kind: path for kind, path in config.evidence.items()}
+        for kind in ("fairness", "logging", "audit_log", "predictions"):
+            value = getattr(self, kind)
+            if value is not None:
+                chosen[kind] = value
+        return chosen
+
+
+@dataclass(frozen=True)
+class Context:
+    """Which law applies: the date to judge at and the timeline (original, or as amended by 2026/1744)."""
+
+    reference_date: str
+    timeline: str
+
+    @classmethod
+    def build(cls, reference_date: str | None, timeline: str | None, config: Config) -> Context:
+        date = reference_date or config.reference_date or _dt.date.today().isoformat()
+        return cls(date, timeline or config.timeline or "amended")
+
+
+@dataclass(frozen=True)
+class AssembledInput:
+    """The input document plus what is needed to point findings back at files and lines."""
+
+    document: dict[str, Any]
+    card: LoadedDocument
+    evidence_files: tuple[EvidenceFile, ...]
+    sources: Mapping[str, LoadedDocument | str] = field(default_factory=dict)
+    git_commit: str | None = None
+
+
+Collected = tuple[dict[str, Any], EvidenceFile, "LoadedDocument | str"]
+Collector = Callable[[Path, Config], Collected]
+
+
+def _collect_fairness(path: Path, config: Config) -> Collected:
+    from checker.evidence.fairness import load_fairness_file
+
+    document, loaded = load_fairness_file(path)
+    return document, EvidenceFile("fairness", display_path(path), loaded.sha256), loaded
+
+
+def _collect_predictions(path: Path, config: Config) -> Collected:
+    from checker.evidence.fairness import predictions_evidence
+
+    document = predictions_evidence(path, config.fairness)
+    digest = str((document.get("file") or {}).get("sha256", ""))
+    return document, EvidenceFile("predictions", display_path(path), digest), display_path(path)
+
+
+def _collect_logging(path: Path, config: Config) -> Collected:
+    from checker.evidence.logging import load_logging_evidence
+
+    document, loaded = load_logging_evidence(path)
+    return document, EvidenceFile("logging", display_path(path), loaded.sha256), loaded
+
+
+def _collect_audit_log(path: Path, config: Config) -> Collected:
+    from checker.evidence.audit_log import verify_audit_log
+
+    summary = verify_audit_log(path)
+    return summary, EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))), display_path(path)
+
+
+COLLECTORS: dict[str, tuple[str, Collector]] = {
+    "fairness": ("fairness", _collect_fairness),
+    "predictions": ("fairness", _collect_predictions),
+    "logging": ("logging", _collect_logging),
+    "audit_log": ("audit_log", _collect_audit_log),
+}
+"""Evidence kind on the command line -> (key under input.evidence, collector)."""
+
+
+def assemble(card_path: Path, paths: EvidencePaths, context: Context, config: Config) -> AssembledInput:
+    """Load, shape-check and combine everything known about one model card."""
+    card = load_card(card_path)
+    card_label = display_path(card_path)
+    validate(card.data, "model_card", source=card, label=card_label)
+    evidence: dict[str, Any] = {}
+    files = [EvidenceFile("model_card", card_label, card.sha256)]
+    sources: dict[str, LoadedDocument | str] = {"card": card}
+    chosen = paths.resolve(config)
+    if "fairness" in chosen and "predictions" in chosen:
+        from checker.errors import UsageError
+
+        raise UsageError("give fairness evidence either as a file (--fairness) or as predictions (--predictions), not both")
+    for kind in sorted(chosen):
+        key, collector = COLLECTORS[kind]
+        facts, evidence_file, source = collector(chosen[kind], config)
+        evidence[key] = facts
+        files.append(evidence_file)
+        sources[f"evidence.{key}"] = source
+    _add_declared(evidence, card.data, config)
+    document = {
+        "card": card.data,
+        "evidence": evidence,
+        "context": {
+            "reference_date": context.reference_date,
+            "timeline": context.timeline,
+            "card_file": card_label,
+        },
+    }
+    validate(document, "input", label=f"{card_label} (input document)")
+    return AssembledInput(document, card, tuple(files), sources, git_commit(card_path.resolve().parent))
+
+
+def _add_declared(evidence: dict[str, Any], card: Mapping[str, Any], config: Config) -> None:
+    """Fill evidence kinds that no file supplied from what the card (or comply.yaml) declares."""
+    if "fairness" not in evidence:
+        from checker.evidence.fairness import declared_from_card as declared_fairness
+
+        fairness = declared_fairness(card)
+        if fairness is not None:
+            evidence["fairness"] = fairness
+    if "logging" not in evidence:
+        from checker.evidence.logging import declared_from_card as declared_logging
+
+        block = card if card.get("logging") is not None or config.logging is None else {"logging": config.logging}
+        logging = declared_logging(block)
+        if logging is not None:
+            evidence["logging"] = logging

@@ -1,0 +1,153 @@
+"""Turn a label column (Arrow) into 0/1 values plus a validity mask, refusing what is not binary.
+
+One function serves every engine: the in-memory and streaming readers pass whole columns, the DuckDB
+engine passes the few distinct values of its GROUP BY result, so a label means the same thing however
+the file was read.
+
+Rules (documented in the README):
+- Without a positive label, a column must hold 0/1, -1/1 (1 is positive) or booleans (true is
+  positive); floats must be exactly 0.0/1.0. Anything else is an error that says to pass
+  `--positive-label`. Text labels always need one.
+- With positive labels, a value is positive when its text equals one of them; numbers compare by value
+  ("1" matches 1 and 1.0), booleans as "true"/"false". Every other value is negative (one-vs-rest).
+- Null (and NaN) labels are *missing*: the row is excluded from every metric and counted per group as
+  `excluded`, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from checker.errors import InputError
+from checker.fairness.options import label_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+Binary = tuple["NDArray[np.uint8]", "NDArray[np.bool_] | None"]
+"""(values in {0, 1}, validity mask or None when every row is valid)."""
+
+
+def binarize(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
+    """Map one label column chunk to 0/1 (`positive` empty: the column must already be binary)."""
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        return _binarize_dictionary(array, column, positive)
+    if pa.types.is_null(kind):
+        return np.zeros(len(array), np.uint8), np.zeros(len(array), np.bool_)
+    if pa.types.is_boolean(kind):
+        return _binarize_boolean(array, column, positive)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return _binarize_number(array, column, positive)
+    if _is_text(kind):
+        return _binarize_text(array, column, positive)
+    raise InputError(f"column {column!r} has type {kind}, which is not a label (expected 0/1, booleans or text)")
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind))
+
+
+def _validity(array: pa.Array) -> NDArray[np.bool_] | None:
+    if array.null_count == 0:
+        return None
+    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _binarize_boolean(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
+    valid = _validity(array)
+    values = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+    if positive:
+        wanted = {text.lower() for text in positive} & {"true", "false"}
+        if not wanted:
+            raise InputError(
+                f"column {column!r} holds booleans; --positive-label must be true or false, got "
+                f"{', '.join(sorted(positive))}"
+            )
+        if wanted == {"false"}:
+            values = ~values
+        elif wanted == {"true", "false"}:
+            values = np.ones(len(values), np.bool_)
+    return values.view(np.uint8), valid
+
+
+def _numbers(positive: Collection[str]) -> list[float]:
+    found = []
+    for text in positive:
+        try:
+            number = float(text)
+        except ValueError:
+            continue
+        if math.isfinite(number):
+            found.append(number)
+    return found
+
+
+def _binarize_number(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
+    if pa.types.is_floating(array.type):
+        valid_arrow = pc.and_kleene(pc.is_valid(array), pc.invert(pc.is_nan(array)))
+        valid = None if pc.all(valid_arrow).as_py() is not False else valid_arrow.to_numpy(zero_copy_only=False)
+        array = pc.if_else(valid_arrow, array, 0.0) if valid is not None else array
+    else:
+        valid = _validity(array)
+        if valid is not None:
+            array = pc.fill_null(array, 0)
+    values = array.to_numpy(zero_copy_only=False)
+    if positive:
+        numbers = _numbers(positive)
+        if not numbers:
+            raise InputError(
+                f"column {column!r} holds numbers; --positive-label {', '.join(sorted(positive))} is not a number"
+            )
+        return np.isin(values, np.asarray(numbers)).view(np.uint8), valid
+    checked = values if valid is None else values[valid]
+    if checked.size == 0:
+        return np.zeros(len(values), np.uint8), valid
+    low, high = checked.min(), checked.max()
+    if low >= 0 and high <= 1 and (values.dtype.kind != "f" or bool(np.all((checked == 0) | (checked == 1)))):
+        if values.dtype == np.int8 or values.dtype == np.uint8:
+            return values.view(np.uint8), valid
+        return values.astype(np.uint8), valid
+    if low == -1 and high <= 1 and not bool(np.any(checked == 0)) and (
+        values.dtype.kind != "f" or bool(np.all((checked == -1) | (checked == 1)))
+    ):
+        return (values == 1).view(np.uint8), valid
+    raise InputError(_not_binary(column, np.unique(checked)[:6].tolist()))
+
+
+def _binarize_text(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
+    if not positive:
+        raise InputError(_not_binary(column, pc.unique(pc.drop_null(array)).to_pylist()[:6]))
+    valid = _validity(array)
+    chosen = pc.is_in(array, value_set=pa.array(sorted(positive), type=pa.string()), skip_nulls=True)
+    return pc.fill_null(chosen, False).to_numpy(zero_copy_only=False).view(np.uint8), valid
+
+
+def _binarize_dictionary(array: pa.DictionaryArray, column: str, positive: Collection[str]) -> Binary:
+    """Binarize the (small) dictionary once, then look every row up by its index."""
+    lookup, lookup_valid = binarize(array.dictionary, column, positive)
+    indices = array.indices
+    valid = _validity(indices)
+    codes = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False) if valid is not None else indices.to_numpy()
+    if len(lookup) == 0:
+        return np.zeros(len(codes), np.uint8), np.zeros(len(codes), np.bool_)
+    values = lookup[codes]
+    if lookup_valid is not None:
+        row_valid = lookup_valid[codes]
+        valid = row_valid if valid is None else valid & row_valid
+    return values, valid
+
+
+def _not_binary(column: str, values: list[object]) -> str:
+    shown = ", ".join(repr(label_text(value)) for value in sorted(values, key=label_text)[:5])
+    more = ", ..." if len(values) > 5 else ""
+    return (
+        f"column {column!r} is not a binary 0/1 label (values {shown}{more}); "
+        "name the positive class with --positive-label"
+    )

@@ -1,0 +1,143 @@
+"""The one result model every output format renders, and the exit code computed from it.
+
+A report holds, per model card, the classification the policies derived and one result per rule, joined
+with the rule's METADATA (title, article, severity, remediation) and with the file and line each finding
+points at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.evidence.provenance import EvidenceFile
+
+STATUSES = ("fail", "warn", "waived", "pass")
+"""Rule statuses, worst first."""
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str
+    field: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    justification: str
+    approved_by: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    id: str
+    status: str
+    title: str
+    article: str
+    severity: str
+    remediation: str
+    description: str = ""
+    findings: tuple[Finding, ...] = ()
+    waiver: Waiver | None = None
+    custom: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """One line: the first finding's message, or the rule title for a pass."""
+        return self.findings[0].message if self.findings else self.title
+
+
+@dataclass(frozen=True)
+class CardResult:
+    card: str
+    model_name: str
+    model_version: str
+    classification: Mapping[str, Any]
+    results: tuple[RuleResult, ...]
+    evidence: tuple[EvidenceFile, ...]
+    input_document: Mapping[str, Any]
+    git_commit: str | None = None
+
+    @property
+    def tier(self) -> str:
+        return str(self.classification.get("tier", "undetermined"))
+
+    def counts(self) -> Counter[str]:
+        return Counter(result.status for result in self.results)
+
+
+@dataclass(frozen=True)
+class Report:
+    tool_version: str
+    bundle_revision: str
+    bundle_digest: str
+    reference_date: str
+    timeline: str
+    cards: tuple[CardResult, ...]
+    generated_at: str | None = None
+
+    def counts(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for card in self.cards:
+            total.update(card.counts())
+        return total
+
+    def exit_code(self, *, fail_on_warn: bool = False) -> int:
+        """0 when nothing failed (warnings allowed unless `fail_on_warn`), 1 otherwise."""
+        counts = self.counts()
+        if counts["fail"] or (fail_on_warn and counts["warn"]):
+            return 1
+        return 0
+
+
+def summary_line(counts: Mapping[str, int]) -> str:
+    """`3 failed, 1 warning, 21 passed` (zero counts left out, except passed)."""
+    parts = []
+    if counts.get("fail"):
+        parts.append(f"{counts['fail']} failed")
+    if counts.get("warn"):
+        parts.append(f"{counts['warn']} warning{'s' if counts['warn'] != 1 else ''}")
+    if counts.get("waived"):
+        parts.append(f"{counts['waived']} waived")
+    parts.append(f"{counts.get('pass', 0)} passed")
+    return ", ".join(parts)
+
+
+_NUMBER = re.compile(r"\d+|\D+")
+
+
+def article_sort_key(article: str) -> tuple[tuple[int, Any], ...]:
+    """Sort 'Art. 5(1)(f)' before 'Art. 10(2)' before 'Art. 50': numbers compare as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in _NUMBER.findall(article))
+
+
+def group_by_article(results: Sequence[RuleResult]) -> list[tuple[str, list[RuleResult]]]:
+    """Results grouped under their article's top-level number, articles in numeric order."""
+    groups: dict[str, list[RuleResult]] = {}
+    for result in results:
+        groups.setdefault(article_heading(result.article), []).append(result)
+    ordered = sorted(groups.items(), key=lambda item: article_sort_key(item[0]))
+    return [(heading, sorted(items, key=lambda r: (STATUSES.index(r.status), r.id))) for heading, items in ordered]
+
+
+_ARTICLE = re.compile(r"^(Art(?:icle|\.)?\s*\d+|Annex\s+[IVXLC]+)", re.IGNORECASE)
+
+
+def article_heading(article: str) -> str:
+    """'Art. 10(2)(f)' -> 'Art. 10'; anything else (comply's own rules) stays as written."""
+    match = _ARTICLE.match(article.strip())
+    return match.group(1) if match else article.strip()

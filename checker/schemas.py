@@ -1,0 +1,146 @@
+"""Shape checks: JSON Schema 2020-12 validation of evidence files, the input document and the report.
+
+A shape error is an input error, reported as `file:line: field: what is wrong` for every problem found
+(sorted by line), so a user fixes them all in one go. Missing obligations are not shape errors; the
+policies report those with their article.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.errors import InputError
+from checker.resources import schemas_dir
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+    from checker.evidence.loader import LoadedDocument
+
+MAX_REPORTED = 20
+
+_JSON_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _registry() -> Any:
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resource = Resource.from_contents(schema)
+        resources.append((path.name, resource))
+        if "$id" in schema:
+            resources.append((schema["$id"], resource))
+    return Registry().with_resources(resources)
+
+
+@functools.lru_cache(maxsize=16)
+def validator(name: str) -> Validator:
+    """The compiled validator for `schemas/<name>.schema.json` (cached per process)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+    checker = FormatChecker(formats=("date", "date-time"))
+    return Draft202012Validator(schema, registry=_registry(), format_checker=checker)
+
+
+def validate(instance: Any, name: str, *, source: LoadedDocument | None = None, label: str | None = None, prefix: str = "") -> None:
+    """Raise InputError listing every way `instance` breaks schema `name`.
+
+    `source` maps field paths to lines; `prefix` is stripped from paths first (the input document nests
+    the card under `card`, but the card's own lines are keyed without it).
+    """
+    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:
+        return
+    lines = [_format(error, source, label, prefix) for error in _leaf_errors(errors)]
+    lines = sorted(set(lines), key=_sort_key)
+    shown = lines[:MAX_REPORTED]
+    if len(lines) > MAX_REPORTED:
+        shown.append(f"... and {len(lines) - MAX_REPORTED} more shape errors")
+    raise InputError("\n".join(shown))
+
+
+def _leaf_errors(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
+    for error in errors:
+        if error.context and error.validator in {"anyOf", "oneOf"}:
+            best = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
+            yield best
+        else:
+            yield error
+
+
+def _format(error: ValidationError, source: LoadedDocument | None, label: str | None, prefix: str) -> str:
+    parts = [str(part) for part in error.absolute_path]
+    where = ".".join(parts) or "(top level)"
+    file_label = label or (str(source.path) if source is not None else "input")
+    line = None
+    if source is not None:
+        local = where[len(prefix) + 1 :] if prefix and where.startswith(prefix + ".") else where
+        line = source.line_of(local) if parts else 1
+    location = f"{file_label}:{line}" if line else file_label
+    return f"{location}: {where}: {describe(error)}"
+
+
+def describe(error: ValidationError) -> str:
+    """A short human sentence for one schema violation."""
+    kind = error.validator
+    value = error.instance
+    if kind == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
+        return f"expected {wanted}, got {_show(value)}"
+    if kind == "required":
+        missing = [name for name in error.validator_value if isinstance(value, Mapping) and name not in value]
+        return f"missing required field {', '.join(map(repr, missing))}"
+    if kind == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        return f"expected one of {options}, got {_show(value)}"
+    if kind == "const":
+        return f"expected {_show(error.validator_value)}, got {_show(value)}"
+    if kind == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        sign = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
+        return f"expected a number {sign} {error.validator_value}, got {_show(value)}"
+    if kind == "format":
+        return f"expected a {error.validator_value} (e.g. 2026-01-31), got {_show(value)}"
+    return error.message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False) if len(value) <= 60 else json.dumps(value[:57] + "...")
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _JSON_TYPES.get({dict: "object", list: "array"}.get(type(value), ""), type(value).__name__)
+
+
+def _sort_key(line: str) -> tuple[str, int, str]:
+    head, _, rest = line.partition(": ")
+    file_label, _, number = head.rpartition(":")
+    if number.isdigit():
+        return (file_label, int(number), rest)
+    return (head, 0, rest)
+
+
+def schema_path(name: str) -> Path:
+    return schemas_dir() / f"{name}.schema.json"

@@ -1,0 +1,26 @@
+# Which timeline and reference date a run uses, and when an obligation group starts to apply.
+#
+# Kept apart from comply.lib.duties so that comply.classification can date its obligation list
+# without depending on a package that itself reads the classification.
+package comply.lib.dates
+
+import rego.v1
+
+# "amended" (Regulation (EU) 2026/1744) unless the run asks for the original timeline.
+timeline := input.context.timeline if {
+	input.context.timeline in {"original", "amended"}
+} else := "amended"
+
+# Without a reference date every dated duty counts as applying: absent context must never turn a
+# failure into a warning.
+reference_date := input.context.reference_date if {
+	is_string(input.context.reference_date)
+} else := "9999-12-31"
+
+# The date from which the obligations of `group` apply; undefined when the group does not exist in
+# the selected timeline (the 5(1)(ba)/(bb) bans exist only as amended).
+applies_from(group) := data.comply.dates[timeline][group]
+
+in_force(group) if reference_date >= applies_from(group)
+
+not_yet_in_force(group) if reference_date < applies_from(group)
