@@ -30,6 +30,7 @@ class CheckRequest:
     evidence: EvidencePaths = EvidencePaths()
     config_path: Path | None = None
     policy_dirs: Sequence[Path] = ()
+    data_files: Sequence[Path] = ()
     reference_date: str | None = None
     timeline: str | None = None
     engine_options: Mapping[str, Any] = field(default_factory=dict)
@@ -50,10 +51,24 @@ def open_session(request: CheckRequest) -> Session:
     from checker.engine.factory import create_engine
 
     config = load_config(request.config_path)
-    bundle = load_bundle(tuple(config.policy_dirs) + tuple(request.policy_dirs), data_overrides=config.thresholds)
+    thresholds = dict(config.thresholds)
+    for path in request.data_files:
+        thresholds.update(load_threshold_file(path))
+    bundle = load_bundle(tuple(config.policy_dirs) + tuple(request.policy_dirs), data_overrides=thresholds)
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config)
     return Session(config, bundle, engine, context)
+
+
+def load_threshold_file(path: Path) -> dict[str, Any]:
+    """Thresholds from a `--data` file: a mapping with a `thresholds:` section (as in comply.yaml)."""
+    from checker.errors import InputError
+    from checker.evidence.loader import load_document
+
+    data = load_document(path).data
+    if not isinstance(data, dict) or not isinstance(data.get("thresholds"), dict):
+        raise InputError(f"{path}:1: (top level): expected a mapping with a `thresholds:` section")
+    return dict(data["thresholds"])
 
 
 def run_check(request: CheckRequest, session: Session | None = None) -> Report:

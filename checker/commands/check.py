@@ -45,6 +45,10 @@ def register(app: typer.Typer) -> None:
         audit_log: Optional[Path] = typer.Option(None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."),
         config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."),
         policy: list[Path] = typer.Option([], "--policy", "-p", help="Directory of your own Rego rules (package comply.custom.*); repeatable."),
+        data: list[Path] = typer.Option([], "--data", help="YAML/JSON file with `thresholds:` overriding the policy thresholds; repeatable."),
+        opa_url: Optional[str] = typer.Option(None, "--opa-url", help="Evaluate on this OPA server instead of the embedded engine."),
+        opa_no_upload: bool = typer.Option(False, "--opa-no-upload", help="Query the policies the OPA server already has (bundle-managed)."),
+        opa_timeout: Optional[float] = typer.Option(None, "--opa-timeout", help="Seconds to wait for the OPA server (default 10)."),
         reference_date: Optional[str] = typer.Option(None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."),
         timeline: Optional[Timeline] = typer.Option(None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."),
         fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too."),
@@ -63,6 +67,8 @@ def register(app: typer.Typer) -> None:
                 evidence=EvidencePaths(fairness=fairness, logging=logging, audit_log=audit_log, predictions=predictions),
                 config_path=config,
                 policy_dirs=policy,
+                data_files=data,
+                engine_options=_engine_options(opa_url, opa_no_upload, opa_timeout),
                 reference_date=reference_date,
                 timeline=timeline.value if timeline else None,
             )
@@ -82,6 +88,17 @@ def register(app: typer.Typer) -> None:
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
         raise typer.Exit(report.exit_code(fail_on_warn=fail_on_warn or session.config.fail_on_warn))
+
+
+def _engine_options(url: Optional[str], no_upload: bool, timeout: Optional[float]) -> dict[str, object]:
+    options: dict[str, object] = {}
+    if url:
+        options["opa_url"] = url
+    if no_upload:
+        options["opa_no_upload"] = True
+    if timeout is not None:
+        options["opa_timeout"] = timeout
+    return options
 
 
 def _write_file(path: Path, text: str) -> None:
