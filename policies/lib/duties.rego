@@ -1,14 +1,18 @@
 # Helpers every rules package uses to decide whether a duty applies to this input and from when.
 #
 # Dates are data (data.comply.dates.<timeline>.<group>), selected by input.context.timeline and
-# compared with input.context.reference_date (ISO dates compare correctly as strings).
+# compared with input.context.reference_date (ISO dates compare correctly as strings). Whether a
+# duty applies at all is decided once, by comply.classification's obligation list; rules only
+# ask `applies(id)`, `due(id)` (applies and in force: gaps are failures) or `pending(id)` (applies
+# from a later date: reported as a warning with that date, never as a pass).
 package comply.lib.duties
 
+import data.comply.lib.dates
 import rego.v1
 
-timeline := input.context.timeline
+timeline := dates.timeline
 
-reference_date := input.context.reference_date
+reference_date := dates.reference_date
 
 tier := data.comply.classification.tier
 
@@ -21,9 +25,66 @@ provider if role == "provider"
 deployer if role == "deployer"
 
 # The date from which the obligations of `group` apply under the selected timeline.
-applies_from(group) := data.comply.dates[timeline][group]
+applies_from(group) := dates.applies_from(group)
 
 # True once the obligations of `group` apply on the reference date.
-in_force(group) if reference_date >= applies_from(group)
+in_force(group) if dates.in_force(group)
 
-not_yet_in_force(group) if reference_date < applies_from(group)
+not_yet_in_force(group) if dates.not_yet_in_force(group)
+
+obligation(id) := o if {
+	some o in data.comply.classification.obligations
+	o.id == id
+}
+
+# The classification lists duty `id` for this card (tier, role and facts).
+applies(id) if obligation(id)
+
+# Listed and already applicable on the reference date.
+due(id) if obligation(id).in_force == true
+
+# Listed but applicable only from a later date.
+pending(id) if obligation(id).in_force == false
+
+# Gaps of duties already in force: the package's `deny`.
+enforced(gaps) := {gap | some gap in gaps; due(gap.id)}
+
+# Gaps of duties not yet in force become warnings that say from when the duty applies.
+deferred(gaps) := {deferred_gap(gap) | some gap in gaps; pending(gap.id)}
+
+deferred_gap(gap) := object.union(gap, {"msg": sprintf("%s (applies from %s, %s timeline)", [gap.msg, obligation(gap.id).applies_from, timeline])})
+
+# One warning per pending duty, so a duty with complete evidence is still not reported as PASS.
+pending_notices(ids) := {notice |
+	some id in ids
+	pending(id)
+	notice := {"id": id, "msg": sprintf("not yet applicable: applies from %s (%s timeline)", [obligation(id).applies_from, timeline])}
+}
+
+# The ids of `ids` this card owes (the package's `checks`).
+owed(ids) := {id | some id in ids; applies(id)}
+
+# Evidence helpers shared by the rules packages.
+has_text(value) if {
+	is_string(value)
+	trim_space(value) != ""
+}
+
+iso_date(value) if {
+	is_string(value)
+	regex.match(`^\d{4}-\d{2}-\d{2}$`, value)
+}
+
+non_empty_array(value) if {
+	is_array(value)
+	count(value) > 0
+}
+
+# Whole days between two ISO dates (b - a).
+days_between(a, b) := (time.parse_ns("2006-01-02", b) - time.parse_ns("2006-01-02", a)) / ((24 * 60) * 60e9)
+
+# `obj[key]` when it is a mapping, else an empty mapping: rules never fail on a missing section.
+section(obj, key) := obj[key] if is_object(obj[key]) else := {}
+
+# The card, always a mapping.
+card := input.card if is_object(input.card) else := {}

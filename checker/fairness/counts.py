@@ -1,0 +1,349 @@
+"""Per-group confusion counts: the one pass over the data that every fairness number is derived from.
+
+Each row falls into one cell of its group: tn, fp, fn, tp (by observed and predicted label), or
+`excluded` (a missing label, prediction or score). A batch is counted with a single `np.bincount`
+over `group_code * 5 + cell`; batches merge by adding counts under the groups' values, so the same
+`Counter` serves a whole in-memory table, a stream of Parquet/CSV batches, and the few rows of a
+DuckDB `GROUP BY` (counted with weights). Counts are integers, so every engine gives identical
+numbers.
+
+Groups are the values of a sensitive column as text (`label_text`); missing values (null, NaN) form
+the group `<missing>`. An *analysis unit* is one sensitive feature, or the intersection of all of
+them when asked; the intersection's counts are computed once and the single features' counts are
+its margins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from checker.errors import InputError
+from checker.fairness.labels import binarize
+from checker.fairness.options import MISSING_GROUP, FairnessOptions, label_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+CELLS = ("tn", "fp", "fn", "tp", "excluded")
+"""Cell order: cell index = 2 * y_true + y_pred for valid rows, 4 for excluded rows."""
+EXCLUDED = 4
+PRED_FROM_SCORE = "__comply_pred"
+"""Pre-aggregated batches (DuckDB): `score >= threshold` as 0/1 when there is no y_pred column."""
+SCORE_SUM = "__comply_score_sum"
+"""Pre-aggregated batches: the sum of the finite scores of the rows an output row stands for."""
+SCORE_MISSING = "__comply_score_missing"
+"""Pre-aggregated batches: whether those rows' score is missing (null, NaN or infinite)."""
+ROWS = "__comply_rows"
+"""Pre-aggregated batches: how many rows an output row stands for."""
+_MARGIN_LIMIT = 1 << 20
+"""Widest intersection (in cells) whose counts also give the single features' counts as margins."""
+_UNIT_LIMIT = 1 << 24
+"""Most cells (groups x 5) an analysis unit may have: more groups than anyone could review."""
+
+Unit = tuple[int, ...]
+"""Indices into `options.sensitive` of the features one analysis covers."""
+
+
+@dataclass
+class UnitCounts:
+    """The counts of one analysis unit, groups in sorted order (missing last).
+
+    `cells[g] = (tn, fp, fn, tp, excluded)` for group `g`; `score_sum[g]` sums the score of the
+    group's non-excluded rows (None without a score column).
+    """
+
+    features: tuple[str, ...]
+    groups: list[tuple[str | None, ...]]
+    cells: NDArray[np.int64]
+    score_sum: NDArray[np.float64] | None
+
+    def group_name(self, index: int) -> str:
+        """`Female`, or `Female & African-American` for an intersection; missing is `<missing>`."""
+        return " & ".join(MISSING_GROUP if value is None else value for value in self.groups[index])
+
+
+@dataclass
+class _Encoded:
+    codes: NDArray[np.intp]
+    names: list[str | None]
+
+
+def encode_groups(array: pa.Array, column: str) -> _Encoded:
+    """Dictionary-encode a sensitive column chunk; nulls and NaN map to one missing level."""
+    if not pa.types.is_dictionary(array.type):
+        if not (
+            pa.types.is_string(array.type)
+            or pa.types.is_large_string(array.type)
+            or pa.types.is_string_view(array.type)
+            or pa.types.is_integer(array.type)
+            or pa.types.is_floating(array.type)
+            or pa.types.is_boolean(array.type)
+            or pa.types.is_null(array.type)
+            or pa.types.is_temporal(array.type)
+            or pa.types.is_decimal(array.type)
+        ):
+            raise InputError(f"column {column!r} has type {array.type}, which cannot name groups")
+        if pa.types.is_null(array.type):
+            return _Encoded(np.zeros(len(array), np.intp), [None])
+        array = pc.dictionary_encode(array)
+    dictionary = array.dictionary.to_pylist()
+    names = [_group_text(value) for value in dictionary]
+    indices = array.indices
+    missing = len(names)
+    if indices.null_count:
+        codes = pc.fill_null(indices, missing).to_numpy(zero_copy_only=False)
+    else:
+        codes = indices.to_numpy(zero_copy_only=False)
+    names.append(None)
+    unique = list(dict.fromkeys(names))
+    if len(unique) != len(names):
+        position = {name: index for index, name in enumerate(unique)}
+        lookup = np.asarray([position[name] for name in names], dtype=np.intp)
+        return _Encoded(lookup[codes], unique)
+    return _Encoded(codes.astype(np.intp, copy=False), names)
+
+
+def _group_text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return label_text(value)
+
+
+class Counter:
+    """Accumulates per-group confusion counts over batches of a predictions table."""
+
+    def __init__(self, options: FairnessOptions) -> None:
+        self.options = options
+        features = len(options.sensitive)
+        self.units: list[Unit] = [(index,) for index in range(features)]
+        if options.intersections and features > 1:
+            self.units.append(tuple(range(features)))
+        self.levels: list[dict[str | None, int]] = [{} for _ in range(features)]
+        self.cells: dict[Unit, NDArray[np.int64]] = {}
+        self.score_sums: dict[Unit, NDArray[np.float64]] = {}
+        self.rows = 0
+
+    # -- one batch -------------------------------------------------------------------------------
+    def add(self, batch: pa.RecordBatch | pa.Table, *, weights: str | None = None) -> None:
+        """Count one batch. With `weights` (the name of a row-count column), each row stands for that
+        many rows: a GROUP BY result whose SCORE_SUM/SCORE_MISSING/PRED_FROM_SCORE columns carry
+        the pre-aggregated score."""
+        if batch.num_rows == 0:
+            return
+        options = self.options
+        encoded = [encode_groups(_column(batch, name), name) for name in options.sensitive]
+        cell, score = self._cells_and_score(batch, weights)
+        row_weights = None
+        if weights is not None:
+            row_weights = _column(batch, weights).to_numpy(zero_copy_only=False).astype(np.float64)
+            self.rows += int(round(float(row_weights.sum())))
+        else:
+            self.rows += batch.num_rows
+        local = self._count_units(encoded, cell, score, row_weights)
+        for unit, (cells, score_sum) in local.items():
+            self._merge(unit, [encoded[index].names for index in unit], cells, score_sum)
+
+    def _cells_and_score(
+        self, batch: pa.RecordBatch | pa.Table, weights: str | None
+    ) -> tuple[NDArray[np.uint8], NDArray[np.float64] | None]:
+        options = self.options
+        y_true, valid = binarize(_column(batch, options.y_true), options.y_true, options.positive_label)
+        score = None
+        score_valid = None
+        if options.score is not None:
+            if weights is not None:
+                score = _column(batch, SCORE_SUM).to_numpy(zero_copy_only=False)
+                score = np.nan_to_num(score.astype(np.float64), nan=0.0)
+                missing = _column(batch, SCORE_MISSING).to_numpy(zero_copy_only=False)
+                score_valid = ~missing.astype(np.bool_)
+            else:
+                score, score_valid = _scores(_column(batch, options.score), options.score)
+        if options.y_pred is not None:
+            pred_positive = options.pred_positive_label or options.positive_label
+            y_pred, pred_valid = binarize(_column(batch, options.y_pred), options.y_pred, pred_positive)
+        elif weights is not None:
+            # the GROUP BY already applied the threshold (see duck.py)
+            y_pred = _column(batch, PRED_FROM_SCORE).to_numpy(zero_copy_only=False).astype(np.uint8)
+            pred_valid = None
+        else:
+            assert score is not None
+            y_pred = (score >= options.threshold).view(np.uint8)
+            pred_valid = None
+        mask = _and(_and(valid, pred_valid), score_valid)
+        cell = y_true * np.uint8(2)
+        cell += y_pred
+        if mask is not None:
+            cell[~mask] = EXCLUDED
+            if score is not None:
+                score = np.where(mask, score, 0.0)
+        return cell, score
+
+    def _count_units(
+        self,
+        encoded: Sequence[_Encoded],
+        cell: NDArray[np.uint8],
+        score: NDArray[np.float64] | None,
+        weights: NDArray[np.float64] | None,
+    ) -> dict[Unit, tuple[NDArray[np.int64], NDArray[np.float64] | None]]:
+        """Count every unit of this batch; the widest unit first, the single features as its margins
+        when it is small enough to hold densely."""
+        result: dict[Unit, tuple[NDArray[np.int64], NDArray[np.float64] | None]] = {}
+        widest = max(self.units, key=len)
+        dims = [len(encoded[index].names) for index in widest]
+        if len(widest) > 1 and math.prod(dims) * len(CELLS) <= _MARGIN_LIMIT:
+            cells, score_sum = _dense_counts([encoded[index].codes for index in widest], dims, cell, score, weights)
+            result[widest] = (cells, score_sum)
+            for unit in self.units:
+                if unit == widest:
+                    continue
+                axes = tuple(axis for axis, index in enumerate(widest) if index not in unit)
+                result[unit] = (
+                    cells.sum(axis=axes),
+                    None if score_sum is None else score_sum.sum(axis=axes),
+                )
+            return result
+        for unit in self.units:
+            unit_dims = [len(encoded[index].names) for index in unit]
+            self._check_size(unit, unit_dims)
+            result[unit] = _dense_counts([encoded[index].codes for index in unit], unit_dims, cell, score, weights)
+        return result
+
+    def _check_size(self, unit: Unit, dims: Sequence[int]) -> None:
+        if math.prod(dims) * len(CELLS) > _UNIT_LIMIT:
+            columns = " x ".join(self.options.sensitive[index] for index in unit)
+            raise InputError(
+                f"{columns}: {math.prod(dims)} groups are too many to analyse "
+                f"(at most {_UNIT_LIMIT // len(CELLS)}); is this really a sensitive feature?"
+            )
+
+    # -- merging ---------------------------------------------------------------------------------
+    def _merge(
+        self,
+        unit: Unit,
+        names: Sequence[Sequence[str | None]],
+        cells: NDArray[np.int64],
+        score_sum: NDArray[np.float64] | None,
+    ) -> None:
+        maps = []
+        for index, local_names in zip(unit, names):
+            levels = self.levels[index]
+            for name in local_names:
+                levels.setdefault(name, len(levels))
+            maps.append(np.asarray([levels[name] for name in local_names], dtype=np.intp))
+        shape = tuple(len(self.levels[index]) for index in unit)
+        self._check_size(unit, shape)
+        total = _grown(self.cells.get(unit), (*shape, len(CELLS)), np.int64)
+        np.add.at(total, (*np.ix_(*maps), slice(None)), cells)
+        self.cells[unit] = total
+        if score_sum is not None:
+            sums = _grown(self.score_sums.get(unit), shape, np.float64)
+            np.add.at(sums, np.ix_(*maps), score_sum)
+            self.score_sums[unit] = sums
+
+    # -- the result ------------------------------------------------------------------------------
+    def result(self) -> dict[Unit, UnitCounts]:
+        """Each unit's counts with groups sorted by name (missing last), zero-row groups dropped."""
+        for index, levels in enumerate(self.levels):
+            if MISSING_GROUP in levels:
+                raise InputError(
+                    f"column {self.options.sensitive[index]!r} has a group literally named {MISSING_GROUP!r}, "
+                    "which comply uses for missing values; rename it"
+                )
+        orders = [sorted(levels, key=lambda name: (name is None, name or "")) for levels in self.levels]
+        results: dict[Unit, UnitCounts] = {}
+        for unit in self.units:
+            features = tuple(self.options.sensitive[index] for index in unit)
+            shape = tuple(len(self.levels[index]) for index in unit)
+            cells = _grown(self.cells.get(unit), (*shape, len(CELLS)), np.int64)
+            sums = self.score_sums.get(unit)
+            positions = [np.asarray([self.levels[index][name] for name in orders[index]], dtype=np.intp) for index in unit]
+            ordered = cells[np.ix_(*positions)].reshape(-1, len(CELLS)) if positions else cells
+            ordered_sums = None
+            if self.options.score is not None:
+                sums = _grown(sums, shape, np.float64)
+                ordered_sums = sums[np.ix_(*positions)].reshape(-1)
+            groups = _product([orders[index] for index in unit])
+            seen = ordered.sum(axis=1) > 0
+            results[unit] = UnitCounts(
+                features=features,
+                groups=[group for group, keep in zip(groups, seen) if keep],
+                cells=ordered[seen],
+                score_sum=None if ordered_sums is None else ordered_sums[seen],
+            )
+        return results
+
+
+def _column(batch: pa.RecordBatch | pa.Table, name: str) -> pa.Array:
+    column = batch.column(name)
+    if isinstance(column, pa.ChunkedArray):
+        return column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    return column
+
+
+def _scores(array: pa.Array, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
+    if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+        raise InputError(f"score column {column!r} has type {array.type}; expected numbers")
+    values = pc.fill_null(array.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+    finite = np.isfinite(values)
+    if finite.all():
+        return values, None
+    return np.where(finite, values, 0.0), finite
+
+
+def _and(left: NDArray[np.bool_] | None, right: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return left & right
+
+
+def _group_key(codes: Sequence[NDArray[np.intp]], dims: Sequence[int]) -> NDArray[np.intp]:
+    key = np.array(codes[0], dtype=np.intp, copy=True)
+    for code, dim in zip(codes[1:], dims[1:]):
+        key *= dim
+        key += code
+    return key
+
+
+def _dense_counts(
+    codes: Sequence[NDArray[np.intp]],
+    dims: Sequence[int],
+    cell: NDArray[np.uint8],
+    score: NDArray[np.float64] | None,
+    weights: NDArray[np.float64] | None,
+) -> tuple[NDArray[np.int64], NDArray[np.float64] | None]:
+    groups = math.prod(dims)
+    key = _group_key(codes, dims)
+    score_sum = None
+    if score is not None:
+        score_sum = np.bincount(key, weights=score, minlength=groups).reshape(dims)
+    key *= len(CELLS)
+    key += cell
+    counted = np.bincount(key, weights=weights, minlength=groups * len(CELLS))
+    if weights is not None:
+        counted = np.rint(counted)
+    return counted.astype(np.int64, copy=False).reshape(*dims, len(CELLS)), score_sum
+
+
+def _grown(array: NDArray | None, shape: tuple[int, ...], dtype: type) -> NDArray:
+    if array is None:
+        return np.zeros(shape, dtype)
+    if array.shape == shape:
+        return array
+    pads = [(0, want - have) for have, want in zip(array.shape, shape)]
+    return np.pad(array, pads)
+
+
+def _product(levels: Sequence[Sequence[str | None]]) -> list[tuple[str | None, ...]]:
+    groups: list[tuple[str | None, ...]] = [()]
+    for values in levels:
+        groups = [(*group, value) for group in groups for value in values]
+    return groups

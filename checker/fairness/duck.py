@@ -1,0 +1,89 @@
+"""The DuckDB engine (`pip install 'comply[scale]'`): one GROUP BY over the file, counted in Python.
+
+DuckDB scans the file out of core and in parallel and returns one row per (groups, raw label, raw
+prediction) combination with its row count. Those few rows go through the same `Counter` as every
+other engine, weighted by their counts, so labels are coerced, missing values grouped and metrics
+derived by exactly the same code: only the scan differs. Its CSV reading is told the same missing
+tokens and reads sensitive columns as text, like the Arrow reader.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.errors import InputError, UsageError, one_line
+from checker.fairness.counts import PRED_FROM_SCORE, ROWS, SCORE_MISSING, SCORE_SUM, Counter
+from checker.fairness.options import FairnessOptions
+from checker.fairness.readers import NULL_TOKENS, check_columns
+
+MAX_RESULT_ROWS = 5_000_000
+"""More distinct (group, label, prediction) rows than this means a label column is not a label."""
+
+
+def quote(name: str) -> str:
+    """A SQL identifier, quoted."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def source_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
+    """The table function that scans `path` (CSV sensitive columns as text, shared missing tokens)."""
+    location = _literal(str(path))
+    if fmt == "parquet":
+        return f"read_parquet({location})"
+    if fmt == "jsonl":
+        return f"read_json({location}, format='newline_delimited')"
+    types = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in options.sensitive)
+    nulls = ", ".join(_literal(token) for token in NULL_TOKENS)
+    return f"read_csv({location}, header=true, types={{{types}}}, nullstr=[{nulls}])"
+
+
+def grouped_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
+    """The GROUP BY query whose rows the Counter counts with weights."""
+    keys = [quote(name) for name in options.sensitive] + [quote(options.y_true)]
+    selects = list(keys)
+    if options.y_pred is not None:
+        selects.append(quote(options.y_pred))
+        keys.append(quote(options.y_pred))
+    if options.score is not None:
+        score = f"CAST({quote(options.score)} AS DOUBLE)"
+        missing = f"({score} IS NULL OR NOT isfinite({score}))"
+        selects.append(f"{missing} AS {quote(SCORE_MISSING)}")
+        keys.append(missing)
+        selects.append(f"sum(CASE WHEN {missing} THEN 0 ELSE {score} END) AS {quote(SCORE_SUM)}")
+        if options.y_pred is None:
+            decided = f"CAST(coalesce({score} >= {float(options.threshold)!r} AND NOT {missing}, false) AS TINYINT)"
+            selects.append(f"{decided} AS {quote(PRED_FROM_SCORE)}")
+            keys.append(decided)
+    selects.append(f"count(*) AS {quote(ROWS)}")
+    return (
+        f"SELECT {', '.join(selects)} FROM {source_sql(path, fmt, options)} "
+        f"GROUP BY {', '.join(keys)}"
+    )
+
+
+def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: Counter) -> None:
+    """Scan `path` with DuckDB and add its grouped counts to `counter`."""
+    try:
+        import duckdb
+    except ImportError:
+        raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
+    connection = duckdb.connect(config={"threads": 2})
+    try:
+        columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options)}").fetchall()]
+        check_columns(path, columns, options)
+        result = connection.execute(grouped_sql(path, fmt, options))
+        table = result.fetch_arrow_table()
+    except duckdb.Error as err:
+        raise InputError(f"{path}: duckdb cannot read it as {fmt}: {one_line(str(err))}") from None
+    finally:
+        connection.close()
+    if table.num_rows > MAX_RESULT_ROWS:
+        raise InputError(
+            f"{path}: more than {MAX_RESULT_ROWS} distinct group/label combinations; "
+            f"are {options.y_true!r} and the prediction column binary labels?"
+        )
+    counter.add(table, weights=ROWS)

@@ -1,0 +1,160 @@
+"""Read the columns of a predictions file (CSV, Parquet, JSON Lines) as Arrow batches.
+
+Two ways, the same batches: `memory` reads the file whole with Arrow's multi-threaded readers (fast,
+memory grows with the file), `stream` yields `batch_rows` rows at a time (memory bounded by the batch,
+not the file). Only the named columns are read. Sensitive columns of CSV files are read as text, so a
+group is named exactly as written; Parquet string columns are read dictionary-encoded, which hands
+the counting pass its group codes without hashing.
+
+Missing values: in CSV, an empty field and the tokens in `NULL_TOKENS` are missing (the DuckDB engine
+is given the same list); in Parquet and JSON Lines, null (and NaN) are missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+
+from checker.errors import InputError, one_line
+from checker.fairness.options import FairnessOptions
+
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+"""File suffix -> format; `.json` is read as JSON Lines (one object per line)."""
+
+NULL_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null")
+"""CSV fields read as missing values (by every engine)."""
+
+_CSV_BLOCK = 1 << 22
+
+
+def detect_format(path: Path, explicit: str | None) -> str:
+    """The file's format: the one named, else from its suffix."""
+    if explicit:
+        return explicit
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{path}: cannot tell the format from the name; use .csv, .parquet or .jsonl, or pass --format-in"
+        )
+    return fmt
+
+
+def file_facts(path: Path) -> tuple[str, int]:
+    """sha256 and size of the predictions file, read in 1 MiB blocks (constant memory)."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a predictions file")
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    if size == 0:
+        raise InputError(f"{path}: file is empty")
+    return digest.hexdigest(), size
+
+
+def read_batches(path: Path, fmt: str, options: FairnessOptions, *, stream: bool) -> Iterator[pa.RecordBatch]:
+    """Yield the named columns of `path` as record batches (whole file first unless `stream`)."""
+    reader = _READERS[fmt]
+    try:
+        yield from reader(path, options, stream)
+    except InputError:
+        raise
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise InputError(f"{path}: cannot read as {fmt}: {one_line(str(err))}") from None
+
+
+def check_columns(path: Path, present: list[str], options: FairnessOptions) -> None:
+    """Every named column must exist; the error lists the ones that do."""
+    for column in options.columns:
+        if column not in present:
+            shown = ", ".join(present[:20]) + (", ..." if len(present) > 20 else "")
+            raise InputError(f"{path}: no column {column!r} (columns: {shown or 'none'})")
+
+
+# -- Parquet -------------------------------------------------------------------------------------
+def _parquet(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.RecordBatch]:
+    import pyarrow.parquet as pq
+
+    try:
+        probe = pq.ParquetFile(path)
+    except pa.ArrowInvalid as err:
+        raise InputError(f"{path}: not a Parquet file ({one_line(str(err))})") from None
+    schema = probe.schema_arrow
+    check_columns(path, schema.names, options)
+    as_dictionary = [
+        name
+        for name in options.sensitive
+        if pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type)
+    ]
+    parquet = pq.ParquetFile(path, read_dictionary=as_dictionary)
+    columns = list(options.columns)
+    if stream:
+        yield from parquet.iter_batches(batch_size=options.batch_rows, columns=columns, use_threads=True)
+    else:
+        yield from parquet.read(columns=columns, use_threads=True).to_batches()
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+def _csv_options(path: Path, options: FairnessOptions) -> tuple[object, object, object]:
+    import pyarrow.csv as pacsv
+
+    header = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 20))
+    check_columns(path, header.schema.names, options)
+    text = pa.dictionary(pa.int32(), pa.string())
+    convert = pacsv.ConvertOptions(
+        include_columns=list(options.columns),
+        column_types={name: text for name in options.sensitive},
+        null_values=list(NULL_TOKENS),
+        strings_can_be_null=True,
+    )
+    return pacsv.ReadOptions(block_size=_CSV_BLOCK), pacsv.ParseOptions(), convert
+
+
+def _csv(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.RecordBatch]:
+    import pyarrow.csv as pacsv
+
+    read, parse, convert = _csv_options(path, options)
+    if stream:
+        with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
+            yield from reader
+    else:
+        yield from pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert).to_batches()
+
+
+# -- JSON Lines ----------------------------------------------------------------------------------
+def _jsonl(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.RecordBatch]:
+    import pyarrow.json as pajson
+
+    read = pajson.ReadOptions(block_size=_CSV_BLOCK)
+    if stream:
+        with pajson.open_json(path, read_options=read) as reader:
+            checked = False
+            for batch in reader:
+                if not checked:
+                    check_columns(path, batch.schema.names, options)
+                    checked = True
+                yield batch.select(list(options.columns))
+    else:
+        table = pajson.read_json(path, read_options=read)
+        check_columns(path, table.schema.names, options)
+        yield from table.select(list(options.columns)).to_batches()
+
+
+_READERS = {"parquet": _parquet, "csv": _csv, "jsonl": _jsonl}

@@ -1,0 +1,1056 @@
+# EU AI Act classification: the risk tier, the GPAI flag, every reason with its legal basis, the
+# facts still to declare, the conformity route, the registration variant and the dated obligations.
+#
+# Order (fact sheet §1): scope (Art 2) -> prohibited (Art 5) -> missing deciding facts
+# (undetermined, fail closed) -> high (Art 6(1) Annex I, Art 6(2) Annex III unless 6(3) without
+# profiling) -> limited (Art 50) -> minimal. GPAI (Chapter V) is a separate flag. Every rule in this
+# package is total over any input, so `result` is always defined.
+package comply.classification
+
+import data.comply.lib.dates
+import rego.v1
+
+# ---------------------------------------------------------------------------------------------
+# The facts, bound once.
+
+card := input.card if is_object(input.card) else := {}
+
+ai := section(card, "ai_act")
+
+deployment := section(card, "deployment")
+
+rbi := section(ai, "rbi")
+
+gpai_evidence := section(card, "gpai")
+
+section(obj, key) := obj[key] if is_object(obj[key]) else := {}
+
+is_true(obj, key) if obj[key] == true
+
+is_false(obj, key) if obj[key] == false
+
+has_bool(obj, key) if is_boolean(obj[key])
+
+has_text(value) if {
+	is_string(value)
+	trim_space(value) != ""
+}
+
+thresholds := data.comply.thresholds
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary of the fact sheet (§2, §3, §4, §10b).
+
+practice_basis := {
+	"subliminal_manipulation": "art5.1.a",
+	"exploitation_of_vulnerabilities": "art5.1.b",
+	"social_scoring": "art5.1.c",
+	"criminal_risk_profiling": "art5.1.d",
+	"facial_scraping": "art5.1.e",
+	"emotion_recognition_work_education": "art5.1.f",
+	"biometric_categorisation_sensitive": "art5.1.g",
+	"realtime_rbi_law_enforcement": "art5.1.h",
+	"non_consensual_intimate_imagery": "art5.1.ba",
+	"csam_generation": "art5.1.bb",
+}
+
+# The bans added by Regulation (EU) 2026/1744 have their own date group.
+practice_group(basis) := "prohibitions_2026_1744" if {
+	basis in {"art5.1.ba", "art5.1.bb"}
+} else := "prohibitions"
+
+use_case_basis := {
+	"biometrics.remote_identification": "annex3.1.a",
+	"biometrics.categorisation_sensitive": "annex3.1.b",
+	"biometrics.emotion_recognition": "annex3.1.c",
+	"critical_infrastructure.safety_component": "annex3.2",
+	"education.access_admission": "annex3.3.a",
+	"education.learning_outcomes": "annex3.3.b",
+	"education.level_assessment": "annex3.3.c",
+	"education.test_proctoring": "annex3.3.d",
+	"employment.recruitment": "annex3.4.a",
+	"employment.work_relationship_decisions": "annex3.4.b",
+	"essential_services.public_benefits": "annex3.5.a",
+	"essential_services.creditworthiness": "annex3.5.b",
+	"essential_services.life_health_insurance": "annex3.5.c",
+	"essential_services.emergency_dispatch": "annex3.5.d",
+	"law_enforcement.victim_risk": "annex3.6.a",
+	"law_enforcement.polygraph": "annex3.6.b",
+	"law_enforcement.evidence_reliability": "annex3.6.c",
+	"law_enforcement.offending_risk": "annex3.6.d",
+	"law_enforcement.profiling": "annex3.6.e",
+	"migration.polygraph": "annex3.7.a",
+	"migration.risk_assessment": "annex3.7.b",
+	"migration.application_examination": "annex3.7.c",
+	"migration.identification": "annex3.7.d",
+	"justice.judicial_assistance": "annex3.8.a",
+	"democratic_processes.election_influence": "annex3.8.b",
+}
+
+derogation_basis := {
+	"narrow_procedural_task": "art6.3.a",
+	"improves_completed_human_activity": "art6.3.b",
+	"detects_decision_pattern_deviations": "art6.3.c",
+	"preparatory_task": "art6.3.d",
+}
+
+# Purposes the Annex carves out of a point; declaring one explains why the point is not declared.
+carve_out_point := {
+	"financial_fraud_detection": "essential_services.creditworthiness",
+	"biometric_verification": "biometrics.remote_identification",
+	"travel_document_verification": "migration.identification",
+	"campaign_logistics": "democratic_processes.election_influence",
+}
+
+annex1_section_a := {sprintf("annex1.a.%d", [n]) | some n in numbers.range(1, 12)}
+
+annex1_section_b := {sprintf("annex1.b.%d", [n]) | some n in numbers.range(13, 20)}
+
+# Art 5(1)(g) traits; the Annex III 1(b) protected attributes are policy data.
+banned_categorisation_traits := {
+	"race", "political_opinions", "trade_union_membership", "religious_beliefs",
+	"philosophical_beliefs", "sex_life", "sexual_orientation",
+}
+
+protected_categorisation_traits := {
+	"sex", "gender", "age", "disability", "ethnic_origin", "nationality", "health",
+}
+
+rbi_objectives := {"victim_search", "imminent_threat", "serious_crime_suspect"}
+
+# ---------------------------------------------------------------------------------------------
+# Role, artifact and scope (Art 2, Art 25).
+
+role := "provider" if {
+	is_true(deployment, "modified_intended_purpose")
+} else := ai.role if {
+	ai.role in {"provider", "deployer"}
+} else := "provider"
+
+artifact := ai.artifact if ai.artifact in {"system", "model", "model_and_system"} else := "system"
+
+classifies_a_system if artifact != "model"
+
+scope_exclusion := {"basis": "art2.3", "text": "used exclusively for military, defence or national security purposes"} if {
+	ai.in_scope_exclusion == "military"
+} else := {"basis": "art2.6", "text": "developed and put into service solely for scientific research and development"} if {
+	ai.in_scope_exclusion == "research"
+} else := {"basis": "art2.10", "text": "used by a natural person in a purely personal, non-professional activity"} if {
+	personal_use
+}
+
+personal_use if {
+	role == "deployer"
+	ai.in_scope_exclusion == "personal"
+}
+
+personal_use if {
+	role == "deployer"
+	deployment.deployer_type == "natural_person_personal"
+}
+
+excluded_by_scope if scope_exclusion
+
+# A model that is not general-purpose is not regulated by itself (Art 3(1), 3(63)).
+plain_model if {
+	artifact == "model"
+	is_false(ai, "general_purpose")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Biometric facts.
+
+uses_biometrics if is_true(ai, "uses_biometrics")
+
+biometric_function := ai.biometric_function if {
+	uses_biometrics
+	is_string(ai.biometric_function)
+}
+
+use_cases := {u | some u in ai.use_cases} if is_array(ai.use_cases) else := set()
+
+declared_flags := {f | some f in ai.prohibited_practice_flags} if is_array(ai.prohibited_practice_flags) else := set()
+
+carve_outs := {c | some c in ai.carve_outs} if is_array(ai.carve_outs) else := set()
+
+remote_identification if biometric_function == "identification"
+
+remote_identification if "biometrics.remote_identification" in use_cases
+
+emotion_recognition if biometric_function == "emotion_recognition"
+
+emotion_recognition if "biometrics.emotion_recognition" in use_cases
+
+biometric_categorisation if biometric_function == "categorisation"
+
+biometric_categorisation if "biometrics.categorisation_sensitive" in use_cases
+
+categorisation_traits := {t | some t in ai.biometric_categorisation_attributes} if {
+	is_array(ai.biometric_categorisation_attributes)
+} else := set()
+
+real_time if ai.biometric_timing == "real_time"
+
+at_work_or_school if is_true(deployment, "workplace")
+
+at_work_or_school if is_true(deployment, "education_institution")
+
+# Commission guidelines: emotion tracking of customers (not workers or students) is not 5(1)(f).
+only_customers_observed if {
+	is_array(ai.emotion_recognition_subjects)
+	count(ai.emotion_recognition_subjects) > 0
+	every subject in ai.emotion_recognition_subjects {
+		subject in {"customers", "patients", "public"}
+	}
+}
+
+emotion_reason_exempt if ai.emotion_recognition_reason in {"medical", "safety"}
+
+banned_emotion_recognition if {
+	emotion_recognition
+	at_work_or_school
+	ai.emotion_recognition_reason == "other"
+	not only_customers_observed
+}
+
+sensitive_traits_inferred := categorisation_traits & banned_categorisation_traits
+
+categorisation_exempt if is_true(deployment, "law_enforcement")
+
+categorisation_exempt if ai.biometric_categorisation_purpose == "dataset_labelling_filtering"
+
+banned_categorisation if {
+	biometric_categorisation
+	count(sensitive_traits_inferred) > 0
+	not categorisation_exempt
+}
+
+realtime_rbi_for_law_enforcement_in_public if {
+	remote_identification
+	real_time
+	is_true(deployment, "law_enforcement")
+	is_true(deployment, "publicly_accessible_space")
+}
+
+# Art 5(1)(h)(i)-(iii) with 5(2)-(3): objective, national law, prior authorisation.
+rbi_exception_facts_present if {
+	rbi.objective in rbi_objectives
+	has_text(rbi.national_law_basis)
+	authorisation := section(rbi, "authorisation")
+	has_text(authorisation.authority)
+	has_text(authorisation.date)
+	has_text(authorisation.ref)
+}
+
+rbi_exception_used if {
+	realtime_rbi_for_law_enforcement_in_public
+	rbi_exception_facts_present
+}
+
+# ---------------------------------------------------------------------------------------------
+# Art 5: prohibited practices (declared flags and what the facts imply).
+
+prohibited_reasons contains {"basis": basis, "text": sprintf("declared prohibited practice %s", [flag])} if {
+	classifies_a_system
+	some flag in declared_flags
+	basis := practice_basis[flag]
+	flag != "realtime_rbi_law_enforcement"
+	dates.applies_from(practice_group(basis))
+}
+
+prohibited_reasons contains {"basis": "art5.1.h", "text": text} if {
+	classifies_a_system
+	some flag in declared_flags
+	flag == "realtime_rbi_law_enforcement"
+	not rbi_exception_facts_present
+	text := "declared prohibited practice realtime_rbi_law_enforcement without the Art 5(2)-(3) exception facts"
+}
+
+prohibited_reasons contains {"basis": "art5.1.f", "text": text} if {
+	classifies_a_system
+	banned_emotion_recognition
+	text := "emotion recognition in a workplace or education institution without a medical or safety reason"
+}
+
+prohibited_reasons contains {"basis": "art5.1.g", "text": text} if {
+	classifies_a_system
+	banned_categorisation
+	text := sprintf("biometric categorisation inferring %s", [concat(", ", sort(sensitive_traits_inferred))])
+}
+
+prohibited_reasons contains {"basis": "art5.1.h", "text": text} if {
+	classifies_a_system
+	realtime_rbi_for_law_enforcement_in_public
+	not rbi_exception_facts_present
+	text := "real-time remote biometric identification in publicly accessible spaces for law enforcement without the exception facts (objective, national law basis, prior authorisation)"
+}
+
+prohibited if count(prohibited_reasons) > 0
+
+# ---------------------------------------------------------------------------------------------
+# Art 6(2) / Annex III.
+
+# Use cases derived from biometric facts even when no id is declared; 1:1 verification is carved
+# out of 1(a), categorisation by other than protected traits is not 1(b).
+derived_use_cases contains "biometrics.remote_identification" if {
+	remote_identification
+	biometric_function != "verification"
+}
+
+derived_use_cases contains "biometrics.remote_identification" if {
+	"biometrics.remote_identification" in use_cases
+	not uses_biometrics
+}
+
+derived_use_cases contains "biometrics.emotion_recognition" if emotion_recognition
+
+derived_use_cases contains "biometrics.categorisation_sensitive" if {
+	biometric_categorisation
+	count(categorisation_traits & (banned_categorisation_traits | protected_categorisation_traits)) > 0
+}
+
+derived_use_cases contains u if {
+	some u in use_cases
+	not startswith(u, "biometrics.")
+	use_case_basis[u]
+}
+
+unknown_use_cases := {u | some u in use_cases; not use_case_basis[u]}
+
+annex3_points := {use_case_basis[u] | some u in derived_use_cases}
+
+derogation_condition := ai.derogation if is_string(ai.derogation) else := ai.derogation.condition
+
+derogation_claimed if derogation_basis[derogation_condition]
+
+derogation_applies if {
+	count(annex3_points) > 0
+	derogation_claimed
+	is_false(ai, "profiling")
+}
+
+derogation_refused_for_profiling if {
+	count(annex3_points) > 0
+	derogation_claimed
+	is_true(ai, "profiling")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Art 6(1) / Annex I.
+
+safety_component := ai.safety_component_of if is_string(ai.safety_component_of)
+
+annex1_applies if {
+	safety_component in (annex1_section_a | annex1_section_b)
+	is_true(ai, "third_party_conformity_required")
+}
+
+annex1_section_a_applies if {
+	annex1_applies
+	safety_component in annex1_section_a
+}
+
+annex1_section_b_only if {
+	annex1_applies
+	safety_component in annex1_section_b
+	not annex3_high
+}
+
+annex3_high if {
+	count(annex3_points) > 0
+	not derogation_applies
+}
+
+high_reasons contains {"basis": safety_component, "text": text} if {
+	classifies_a_system
+	annex1_applies
+	text := "safety component of (or itself) an Annex I product that needs third-party conformity assessment (Art 6(1))"
+}
+
+high_reasons contains {"basis": basis, "text": sprintf("Annex III use case %s (Art 6(2))", [u])} if {
+	classifies_a_system
+	annex3_high
+	some u in derived_use_cases
+	basis := use_case_basis[u]
+}
+
+high if count(high_reasons) > 0
+
+# ---------------------------------------------------------------------------------------------
+# Art 50: transparency triggers (additive).
+
+synthetic_content_exempt if ai.synthetic_content_exception in {"assistive_editing", "no_substantial_alteration_of_semantics"}
+
+content_types := {t | some t in ai.content_types} if is_array(ai.content_types) else := set()
+
+generates_synthetic_content if {
+	is_true(ai, "generates_synthetic_content")
+	not synthetic_content_exempt
+}
+
+produces_deepfakes if {
+	is_true(ai, "generates_synthetic_content")
+	count(content_types & {"image", "audio", "video"}) > 0
+	not is_false(ai, "generates_deepfakes")
+}
+
+produces_deepfakes if is_true(ai, "generates_deepfakes")
+
+transparency_reasons contains {"basis": "art50.1", "text": "interacts directly with natural persons"} if {
+	classifies_a_system
+	is_true(ai, "interacts_with_natural_persons")
+}
+
+transparency_reasons contains {"basis": "art50.2", "text": "generates synthetic audio, image, video or text"} if {
+	classifies_a_system
+	generates_synthetic_content
+}
+
+transparency_reasons contains {"basis": "art50.3", "text": "emotion recognition or biometric categorisation exposes natural persons"} if {
+	classifies_a_system
+	uses_biometrics
+	biometric_function in {"emotion_recognition", "categorisation"}
+}
+
+transparency_reasons contains {"basis": "art50.4", "text": "generates or manipulates image, audio or video content (deep fakes)"} if {
+	classifies_a_system
+	produces_deepfakes
+}
+
+transparency_reasons contains {"basis": "art50.4", "text": "publishes AI-generated text on matters of public interest"} if {
+	classifies_a_system
+	is_true(ai, "publishes_public_interest_text")
+}
+
+limited if count(transparency_reasons) > 0
+
+# Art 2(12): free and open-source systems are out of scope unless high-risk, Art 5 or Art 50.
+open_source_exempt if is_true(ai, "free_open_source")
+
+# ---------------------------------------------------------------------------------------------
+# GPAI (Chapter V).
+
+general_purpose if is_true(ai, "general_purpose")
+
+training_flops := ai.training_compute_flops if {
+	is_number(ai.training_compute_flops)
+} else := to_number(ai.training_compute_flops) if {
+	is_string(ai.training_compute_flops)
+	regex.match(`^[0-9.]+([eE][+-]?[0-9]+)?$`, ai.training_compute_flops)
+} else := gpai_evidence.training_compute_flops if {
+	is_number(gpai_evidence.training_compute_flops)
+}
+
+systemic_risk_presumed if training_flops > thresholds.systemic_risk_training_flops
+
+systemic_risk_rebutted if has_text(gpai_evidence.systemic_risk_rebuttal_decision)
+
+systemic_risk if {
+	systemic_risk_presumed
+	not systemic_risk_rebutted
+}
+
+systemic_risk if is_true(gpai_evidence, "commission_designated")
+
+gpai := "gpai_systemic_risk" if {
+	general_purpose
+	systemic_risk
+} else := "gpai" if general_purpose else := "none"
+
+gpai_reasons contains {"basis": "art3.63", "text": "general-purpose AI model (significant generality, many distinct tasks)"} if general_purpose
+
+gpai_reasons contains {"basis": "art51.2", "text": text} if {
+	general_purpose
+	systemic_risk_presumed
+	not systemic_risk_rebutted
+	text := sprintf("training compute %v FLOP exceeds %v: systemic risk presumed", [training_flops, thresholds.systemic_risk_training_flops])
+}
+
+gpai_reasons contains {"basis": "art51.1.b", "text": "designated by the Commission as a model with systemic risk"} if {
+	general_purpose
+	is_true(gpai_evidence, "commission_designated")
+}
+
+gpai_reasons contains {"basis": "art52.2", "text": "systemic-risk presumption rebutted by Commission decision"} if {
+	general_purpose
+	systemic_risk_presumed
+	systemic_risk_rebutted
+}
+
+# ---------------------------------------------------------------------------------------------
+# Missing deciding facts (fail closed, §1 step 7 and §12).
+
+missing contains "card.ai_act.use_cases" if {
+	classifies_a_system
+	not is_array(ai.use_cases)
+}
+
+missing contains "card.ai_act.use_cases" if {
+	classifies_a_system
+	count(unknown_use_cases) > 0
+}
+
+missing contains "card.ai_act.prohibited_practice_flags" if {
+	classifies_a_system
+	not is_array(ai.prohibited_practice_flags)
+}
+
+missing contains "card.ai_act.uses_biometrics" if {
+	classifies_a_system
+	not has_bool(ai, "uses_biometrics")
+}
+
+missing contains "card.ai_act.biometric_function" if {
+	uses_biometrics
+	not ai.biometric_function in {"identification", "verification", "categorisation", "emotion_recognition"}
+}
+
+missing contains "card.ai_act.biometric_timing" if {
+	remote_identification
+	uses_biometrics
+	not ai.biometric_timing in {"real_time", "post"}
+}
+
+missing contains "card.deployment.law_enforcement" if {
+	remote_identification
+	real_time
+	not is_false(deployment, "publicly_accessible_space")
+	not has_bool(deployment, "law_enforcement")
+}
+
+missing contains "card.deployment.publicly_accessible_space" if {
+	remote_identification
+	real_time
+	not is_false(deployment, "law_enforcement")
+	not has_bool(deployment, "publicly_accessible_space")
+}
+
+missing contains "card.deployment.law_enforcement" if {
+	annex3_high
+	some point in annex3_points
+	startswith(point, "annex3.1.")
+	not has_bool(deployment, "law_enforcement")
+}
+
+missing contains "card.deployment.workplace" if {
+	emotion_recognition
+	not at_work_or_school
+	not has_bool(deployment, "workplace")
+}
+
+missing contains "card.deployment.education_institution" if {
+	emotion_recognition
+	not at_work_or_school
+	not has_bool(deployment, "education_institution")
+}
+
+missing contains "card.ai_act.emotion_recognition_reason" if {
+	emotion_recognition
+	at_work_or_school
+	not emotion_reason_exempt
+	ai.emotion_recognition_reason != "other"
+}
+
+missing contains "card.ai_act.biometric_categorisation_attributes" if {
+	biometric_categorisation
+	count(categorisation_traits) == 0
+}
+
+missing contains "card.ai_act.profiling" if {
+	count(annex3_points) > 0
+	derogation_claimed
+	not has_bool(ai, "profiling")
+}
+
+missing contains "card.ai_act.derogation" if {
+	count(annex3_points) > 0
+	object.get(ai, "derogation", null) != null
+	not derogation_claimed
+}
+
+missing contains "card.ai_act.interacts_with_natural_persons" if {
+	classifies_a_system
+	not has_bool(ai, "interacts_with_natural_persons")
+}
+
+missing contains "card.ai_act.generates_synthetic_content" if {
+	classifies_a_system
+	not has_bool(ai, "generates_synthetic_content")
+}
+
+missing contains "card.ai_act.safety_component_of" if {
+	classifies_a_system
+	not "safety_component_of" in object.keys(ai)
+}
+
+missing contains "card.ai_act.safety_component_of" if {
+	classifies_a_system
+	is_string(ai.safety_component_of)
+	not ai.safety_component_of in (annex1_section_a | annex1_section_b)
+}
+
+missing contains "card.ai_act.third_party_conformity_required" if {
+	classifies_a_system
+	safety_component
+	not has_bool(ai, "third_party_conformity_required")
+}
+
+missing contains "card.deployment.deployer_type" if {
+	classifies_a_system
+	role == "deployer"
+	not deployment.deployer_type in {"public_authority", "public_service", "private", "natural_person_personal"}
+}
+
+missing contains "card.ai_act.general_purpose" if {
+	artifact in {"model", "model_and_system"}
+	not has_bool(ai, "general_purpose")
+}
+
+missing contains "card.ai_act.training_compute_flops" if {
+	general_purpose
+	not is_number(training_flops)
+	not is_true(gpai_evidence, "commission_designated")
+}
+
+missing_facts := sort(missing)
+
+# ---------------------------------------------------------------------------------------------
+# The tier.
+
+tier := "out_of_scope" if {
+	excluded_by_scope
+} else := "prohibited" if {
+	prohibited
+} else := "undetermined" if {
+	count(missing) > 0
+} else := "out_of_scope" if {
+	plain_model
+} else := "high" if {
+	high
+} else := "limited" if {
+	limited
+} else := "out_of_scope" if {
+	open_source_exempt
+} else := "minimal"
+
+tier_rank := {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibited": 4}
+
+# ---------------------------------------------------------------------------------------------
+# Reasons and notes (all of them, not only the first).
+
+other_reasons contains scope_exclusion if excluded_by_scope
+
+other_reasons contains {"basis": "art2.12", "text": "free and open-source system that is not high-risk, prohibited or subject to Art 50"} if {
+	tier == "out_of_scope"
+	not excluded_by_scope
+	open_source_exempt
+}
+
+other_reasons contains {"basis": "art3.63", "text": "a model that is not general-purpose is not regulated by itself; the systems built on it are"} if {
+	tier == "out_of_scope"
+	plain_model
+}
+
+other_reasons contains {"basis": basis, "text": text} if {
+	count(annex3_points) > 0
+	derogation_applies
+	basis := derogation_basis[derogation_condition]
+	text := sprintf("Art 6(3) derogation %s without profiling: the Annex III use is not high-risk", [derogation_condition])
+}
+
+other_reasons contains {"basis": "art6.3", "text": text} if {
+	derogation_refused_for_profiling
+	text := sprintf("Art 6(3) derogation %v claimed but the system profiles natural persons: it stays high-risk", [derogation_condition])
+}
+
+other_reasons contains {"basis": "art5.2", "text": text} if {
+	rbi_exception_used
+	text := sprintf("real-time RBI for law enforcement under the Art 5(2)-(3) exception (objective %s): high-risk with the exception duties", [rbi.objective])
+}
+
+other_reasons contains {"basis": "art25.1", "text": "the deployer changed the intended purpose: it becomes the provider"} if {
+	is_true(deployment, "modified_intended_purpose")
+}
+
+all_reasons := ((((prohibited_reasons | high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons)
+
+reason_key(r) := sprintf("%s|%s", [r.basis, r.text])
+
+reasons := [r |
+	some key in sort({reason_key(x) | some x in all_reasons})
+	some r in all_reasons
+	reason_key(r) == key
+]
+
+notes contains sprintf("carve-out %s: the system is not Annex III %s on that ground", [c, carve_out_point[c]]) if {
+	some c in carve_outs
+	carve_out_point[c]
+	not carve_out_point[c] in use_cases
+}
+
+notes contains sprintf("carve-out %s does not exempt the declared use case %s", [c, carve_out_point[c]]) if {
+	some c in carve_outs
+	carve_out_point[c] in use_cases
+}
+
+notes contains "1:1 biometric verification is carved out of Annex III 1(a)" if biometric_function == "verification"
+
+notes contains sprintf("unknown use case %s (see the Annex III ids)", [u]) if some u in unknown_use_cases
+
+notes contains "Annex I section B product: only Art 6(1), 102-109 and 112 apply (Art 2(2)); requirements arrive through sectoral delegated acts" if {
+	tier == "high"
+	annex1_section_b_only
+}
+
+notes contains sprintf("prohibited practice %s is not banned under the %s timeline on %s", [flag, dates.timeline, dates.reference_date]) if {
+	some flag in declared_flags
+	basis := practice_basis[flag]
+	not dates.applies_from(practice_group(basis))
+}
+
+notes contains "emotion recognition observing only customers, patients or the public is not Art 5(1)(f) (Commission guidelines)" if {
+	emotion_recognition
+	at_work_or_school
+	only_customers_observed
+}
+
+notes contains "emotion recognition for a medical or safety reason is not Art 5(1)(f); it stays Annex III 1(c)" if {
+	emotion_recognition
+	at_work_or_school
+	emotion_reason_exempt
+}
+
+# ---------------------------------------------------------------------------------------------
+# Conformity route (Art 43) and registration (Art 49).
+
+biometric_point if {
+	some point in annex3_points
+	startswith(point, "annex3.1.")
+}
+
+law_enforcement_or_migration_context if is_true(deployment, "law_enforcement")
+
+law_enforcement_or_migration_context if {
+	some point in annex3_points
+	regex.match(`^annex3\.(6|7)\.`, point)
+}
+
+law_enforcement_or_migration_context if deployment.deployer_type == "union_institution"
+
+conformity_route := "none" if {
+	tier != "high"
+} else := "sectoral_procedure_art43_3" if {
+	annex1_section_a_applies
+} else := "annex_vii_with_msa_as_notified_body_or_annex_vi_if_harmonised_standards" if {
+	annex3_high
+	biometric_point
+	is_true(deployment, "law_enforcement")
+} else := "annex_vi_if_harmonised_standards_else_annex_vii" if {
+	annex3_high
+	biometric_point
+} else := "internal_control_annex_vi" if {
+	annex3_high
+} else := "none"
+
+only_critical_infrastructure if {
+	annex3_points == {"annex3.2"}
+}
+
+restricted_section if {
+	some point in annex3_points
+	regex.match(`^annex3\.(1|6|7)\.`, point)
+	law_enforcement_or_migration_context
+}
+
+registration := "none" if {
+	not tier in {"high", "limited", "minimal"}
+} else := "eu_database_restricted" if {
+	annex3_high
+	restricted_section
+} else := "national" if {
+	annex3_high
+	only_critical_infrastructure
+} else := "eu_database_public" if {
+	annex3_high
+} else := "non_high_risk_registration" if {
+	derogation_applies
+	data.comply.flags.register_non_high_risk == true
+} else := "none"
+
+registration_duty := {
+	"eu_database_public": "art49.1.eu_database_registration",
+	"eu_database_restricted": "art49.4.restricted_registration",
+	"national": "art49.5.national_registration",
+	"non_high_risk_registration": "art49.2.register_non_high_risk",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Obligations: {id, group}; dated below. Groups are keys of data.comply.dates.<timeline>.
+
+high_risk_group := "annex3_high_risk" if annex3_high else := "annex1_high_risk"
+
+applies_to_people if ai.decision_effect_on_persons in {"legal", "similar"}
+
+annex3_beyond_point_2 if count(annex3_points - {"annex3.2"}) > 0
+
+established_in_eu if section(section(card, "model_details"), "provider").established_in_eu == true
+
+provider_high_risk_duty_ids := {
+	"art9.risk_management", "art10.data_governance", "art11.technical_documentation",
+	"art12.record_keeping_logging", "art13.instructions_for_use", "art14.human_oversight",
+	"art15.accuracy_robustness_cybersecurity", "art16.provider_name_contact",
+	"art17.quality_management_system", "art18.documentation_retention_10y",
+	"art19.log_retention_6m", "art20.corrective_actions", "art43.conformity_assessment",
+	"art47.eu_declaration_of_conformity", "art48.ce_marking", "art72.post_market_monitoring",
+	"art73.serious_incident_reporting",
+}
+
+deployer_high_risk_duty_ids := {
+	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
+	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
+	"art26.6.log_retention_6m",
+}
+
+full_high_risk_duties if {
+	tier == "high"
+	not annex1_section_b_only
+}
+
+duty contains {"id": id, "group": "ai_literacy"} if {
+	tier in {"high", "limited", "minimal"}
+	id := "art4.ai_literacy"
+}
+
+duty contains {"id": id, "group": practice_group(r.basis)} if {
+	tier == "prohibited"
+	some r in prohibited_reasons
+	id := r.basis
+}
+
+duty contains {"id": "art5.cease_placing_putting_into_service_and_use", "group": "prohibitions"} if tier == "prohibited"
+
+duty contains {"id": id, "group": high_risk_group} if {
+	full_high_risk_duties
+	role == "provider"
+	some id in provider_high_risk_duty_ids
+}
+
+duty contains {"id": "org.approval", "group": "organisation"} if tier == "high"
+
+duty contains {"id": "art11.2.single_technical_documentation", "group": "annex1_high_risk"} if {
+	tier == "high"
+	role == "provider"
+	annex1_section_a_applies
+}
+
+duty contains {"id": "art22.authorised_representative", "group": high_risk_group} if {
+	full_high_risk_duties
+	role == "provider"
+	not established_in_eu
+}
+
+duty contains {"id": registration_duty[registration], "group": "annex3_high_risk"} if {
+	role == "provider"
+	registration_duty[registration]
+}
+
+duty contains {"id": "art6.4.document_assessment", "group": "annex3_high_risk"} if {
+	tier in {"limited", "minimal"}
+	role == "provider"
+	derogation_applies
+}
+
+duty contains {"id": "art14.5.dual_verification", "group": "annex3_high_risk"} if {
+	tier == "high"
+	role == "provider"
+	"annex3.1.a" in annex3_points
+	annex3_high
+}
+
+duty contains {"id": id, "group": high_risk_group} if {
+	full_high_risk_duties
+	role == "deployer"
+	some id in deployer_high_risk_duty_ids
+}
+
+duty contains {"id": "art26.7.inform_workers", "group": high_risk_group} if {
+	full_high_risk_duties
+	role == "deployer"
+	is_true(deployment, "workplace")
+}
+
+duty contains {"id": "art26.11.inform_affected_persons", "group": "annex3_high_risk"} if {
+	annex3_high
+	role == "deployer"
+	applies_to_people
+}
+
+duty contains {"id": "art86.explanation_on_request", "group": "annex3_high_risk"} if {
+	annex3_high
+	role == "deployer"
+	annex3_beyond_point_2
+	applies_to_people
+}
+
+fria_deployer if deployment.deployer_type in {"public_authority", "public_service"}
+
+fria_deployer if count(annex3_points & {"annex3.5.b", "annex3.5.c"}) > 0
+
+duty contains {"id": "art27.fria", "group": "annex3_high_risk"} if {
+	annex3_high
+	role == "deployer"
+	not rbi_exception_used
+	annex3_beyond_point_2
+	fria_deployer
+}
+
+duty contains {"id": "art49.3.deployer_registration", "group": "annex3_high_risk"} if {
+	annex3_high
+	role == "deployer"
+	not rbi_exception_used
+	annex3_beyond_point_2
+	deployment.deployer_type == "public_authority"
+}
+
+duty contains {"id": "art26.10.post_rbi_authorisation", "group": "annex3_high_risk"} if {
+	annex3_high
+	role == "deployer"
+	remote_identification
+	ai.biometric_timing == "post"
+	is_true(deployment, "law_enforcement")
+}
+
+duty contains {"id": id, "group": "prohibitions"} if {
+	rbi_exception_used
+	role == "deployer"
+	some id in {"art5.2.necessity_proportionality_safeguards", "art5.3.prior_authorisation", "art5.4.notify_msa_and_dpa"}
+}
+
+duty contains {"id": id, "group": "prohibitions"} if {
+	rbi_exception_used
+	role == "deployer"
+	some id in {"art27.fria", "art49.3.deployer_registration"}
+}
+
+transparency_duty := {
+	"art50.1": {"provider": "art50.1.ai_interaction_disclosure"},
+	"art50.2": {"provider": "art50.2.machine_readable_marking"},
+	"art50.3": {"deployer": "art50.3.emotion_biometric_exposure_notice"},
+}
+
+duty contains {"id": id, "group": "transparency"} if {
+	tier in {"high", "limited", "minimal"}
+	some r in transparency_reasons
+	id := transparency_duty[r.basis][role]
+}
+
+duty contains {"id": "art50.4.deepfake_disclosure", "group": "transparency"} if {
+	tier in {"high", "limited", "minimal"}
+	role == "deployer"
+	produces_deepfakes
+}
+
+duty contains {"id": "art50.4.public_interest_text_disclosure", "group": "transparency"} if {
+	tier in {"high", "limited", "minimal"}
+	role == "deployer"
+	is_true(ai, "publishes_public_interest_text")
+}
+
+# GPAI duties: Art 53 for every GPAI provider; open-source models skip 53(1)(a)-(b) and Art 54
+# unless they carry systemic risk (53(2), 54(6)).
+open_model if is_true(ai, "open_weights")
+
+open_model if is_true(gpai_evidence, "open_weights")
+
+gpai_open_source_exempt if {
+	open_model
+	gpai == "gpai"
+}
+
+duty contains {"id": id, "group": "gpai"} if {
+	gpai != "none"
+	role == "provider"
+	count(missing) == 0
+	some id in {"art53.1.c.copyright_policy", "art53.1.d.training_content_summary"}
+}
+
+duty contains {"id": id, "group": "gpai"} if {
+	gpai != "none"
+	role == "provider"
+	count(missing) == 0
+	not gpai_open_source_exempt
+	some id in {"art53.1.a.technical_documentation", "art53.1.b.downstream_information"}
+}
+
+duty contains {"id": "art54.authorised_representative", "group": "gpai"} if {
+	gpai != "none"
+	role == "provider"
+	count(missing) == 0
+	not gpai_open_source_exempt
+	not established_in_eu
+}
+
+duty contains {"id": id, "group": "gpai"} if {
+	gpai == "gpai_systemic_risk"
+	role == "provider"
+	count(missing) == 0
+	some id in {
+		"art52.1.notify_commission", "art55.1.a.evaluation_adversarial_testing",
+		"art55.1.b.systemic_risk_mitigation", "art55.1.c.incident_reporting", "art55.1.d.cybersecurity",
+	}
+}
+
+# Duties whose rules live in other packages, registered in policy data
+# (data.comply.obligation_extensions: [{id, tier, role, group}]).
+duty contains {"id": ext.id, "group": ext.group} if {
+	full_high_risk_duties
+	some ext in data.comply.obligation_extensions
+	ext.tier == tier
+	ext.role == role
+}
+
+dated(d) := {"id": d.id, "applies_from": dates.applies_from(d.group), "in_force": dates.in_force(d.group)} if {
+	dates.applies_from(d.group)
+} else := {"id": d.id, "applies_from": null, "in_force": true} if {
+	d.group == "organisation"
+}
+
+obligation_ids := {d.id | some d in duty}
+
+# One entry per id even if two paths produce it (the earliest-named group wins, deterministically).
+obligation_group(id) := min({d.group | some d in duty; d.id == id})
+
+obligations := [dated({"id": id, "group": obligation_group(id)}) | some id in sort(obligation_ids)]
+
+# ---------------------------------------------------------------------------------------------
+# Declared tier (`ai_act.declared_tier` or the card's `risk_category`).
+
+tier_aliases := {
+	"prohibited": "prohibited", "unacceptable": "prohibited", "high": "high",
+	"limited": "limited", "minimal": "minimal", "out_of_scope": "out_of_scope",
+}
+
+normalised_tier(text) := tier_aliases[trim_suffix(replace(replace(lower(trim_space(text)), "-", "_"), " ", "_"), "_risk")]
+
+declared_tier := normalised_tier(ai.declared_tier) if {
+	is_string(ai.declared_tier)
+} else := normalised_tier(card.risk_category) if {
+	is_string(card.risk_category)
+} else := null
+
+# ---------------------------------------------------------------------------------------------
+
+result := {
+	"tier": tier,
+	"gpai": gpai,
+	"role": role,
+	"reasons": reasons,
+	"missing_facts": missing_facts,
+	"conformity_route": conformity_route,
+	"registration": registration,
+	"obligations": obligations,
+	"declared_tier": declared_tier,
+	"notes": sort(notes),
+	"timeline": dates.timeline,
+	"reference_date": dates.reference_date,
+}

@@ -1,0 +1,48 @@
+# comply's own organisational rule: a high-risk model ships only with a recorded, dated approval
+# by someone other than its owner, traceable to a ticket.
+package comply.rules.approval
+
+import data.comply.lib.duties
+import rego.v1
+
+card := duties.card
+
+approvals := duties.section(card, "approvals")
+
+ids := {"org.approval"}
+
+checks contains id if some id in duties.owed(ids)
+
+# METADATA
+# title: Release is approved, dated and traceable
+# description: >-
+#   Organisation rule: a high-risk model needs an approval naming the approver, the date and the
+#   change ticket; the approver is not the model's owner and the date is not in the future.
+# custom:
+#   id: org.approval
+#   article: Organisation policy (supports Art. 17(1)(a))
+#   severity: high
+#   remediation: Add approvals.{approved_by, date (YYYY-MM-DD), ticket}; the approver must not be model_details.owner.
+deny contains finding if some finding in duties.enforced(gaps)
+
+gaps contains {"id": "org.approval", "msg": msg, "field": sprintf("card.approvals.%s", [key])} if {
+	some key in ["approved_by", "ticket"]
+	not duties.has_text(approvals[key])
+	msg := sprintf("approval has no %s", [key])
+}
+
+gaps contains {"id": "org.approval", "msg": "approval has no ISO date (YYYY-MM-DD)", "field": "card.approvals.date"} if {
+	not duties.iso_date(approvals.date)
+}
+
+gaps contains {"id": "org.approval", "msg": msg, "field": "card.approvals.date"} if {
+	duties.iso_date(approvals.date)
+	approvals.date > duties.reference_date
+	msg := sprintf("approval dated %s, after the reference date %s", [approvals.date, duties.reference_date])
+}
+
+gaps contains {"id": "org.approval", "msg": msg, "field": "card.approvals.approved_by"} if {
+	duties.has_text(approvals.approved_by)
+	lower(trim_space(approvals.approved_by)) == lower(trim_space(card.model_details.owner))
+	msg := "the model's owner approved their own model"
+}
