@@ -55,7 +55,9 @@ def main() -> int:
             target = folder / f"card{index:03d}" / "model_card.yaml"
             target.parent.mkdir()
             shutil.copy(ROOT / args.card, target)
-        one = median_of([sys.executable, "-m", "checker", "check", str(folder / "card000" / "model_card.yaml")], 5, ROOT)
+        one = median_of(
+            [sys.executable, "-m", "checker", "check", str(folder / "card000" / "model_card.yaml")], 5, ROOT
+        )
         many = median_of([sys.executable, "-m", "checker", "check", str(folder)], 3, ROOT)
     per_card = (many - one) / (args.copies - 1)
     print(f"batch     {args.copies} cards in one invocation           : {many * 1000:7.1f} ms total")

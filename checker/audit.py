@@ -57,9 +57,7 @@ _TAIL_READ = 1 << 16
 
 def canonical_json(obj: Any) -> bytes:
     """The byte string an entry's hash is computed over: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
@@ -99,11 +97,11 @@ class ChainHead(NamedTuple):
     size: int
 
 
-def read_chain_head(fd: int, path: str) -> ChainHead:
-    """Read the last entry of an open log file; GENESIS for an empty file. Refuse to chain onto a broken tail."""
+def read_last_entry(fd: int, path: str) -> dict[str, Any] | None:
+    """The last entry of an open log file (None when empty). Refuses a broken tail: chaining onto it would hide it."""
     size = os.fstat(fd).st_size
     if size == 0:
-        return ChainHead(GENESIS_HASH, 0, 0)
+        return None
     start = max(0, size - _TAIL_READ)
     tail = os.pread(fd, size - start, start)
     if not tail.endswith(b"\n"):
@@ -117,13 +115,36 @@ def read_chain_head(fd: int, path: str) -> ChainHead:
     last = tail[:-1].rsplit(b"\n", 1)[-1]
     try:
         entry = json.loads(last)
-        prev_hash, seq = entry[HASH_FIELD], entry["seq"]
-    except (ValueError, KeyError, TypeError) as err:
-        raise InputError(
-            f"{path}: last line is not an audit entry ({err}); cannot continue the hash chain"
-        ) from err
-    if not isinstance(prev_hash, str) or not isinstance(seq, int):
-        raise InputError(f"{path}: last line has no usable content_hash/seq; cannot continue the hash chain")
+    except ValueError as err:
+        raise InputError(f"{path}: last line is not JSON ({err}); cannot continue the hash chain") from err
+    if not isinstance(entry, dict):
+        raise InputError(f"{path}: last line is not a JSON object; cannot continue the hash chain")
+    return entry
+
+
+def last_entry(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The last entry of the log at `path`, or None when the file is empty or missing."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read audit log: {err.strerror}") from err
+    try:
+        return read_last_entry(fd, str(path))
+    finally:
+        os.close(fd)
+
+
+def read_chain_head(fd: int, path: str) -> ChainHead:
+    """Where the next entry chains on: the last entry's hash and seq, or GENESIS for an empty file."""
+    size = os.fstat(fd).st_size
+    entry = read_last_entry(fd, path)
+    if entry is None:
+        return ChainHead(GENESIS_HASH, 0, 0)
+    prev_hash, seq = entry.get(HASH_FIELD), entry.get("seq")
+    if not isinstance(prev_hash, str) or not isinstance(seq, int) or isinstance(seq, bool):
+        raise InputError(f"{path}: last line has no content_hash/seq; cannot continue the hash chain")
     return ChainHead(prev_hash, seq, size)
 
 

@@ -20,6 +20,7 @@ from checker.evidence.card import find_cards
 from checker.evidence.loader import LoadedDocument
 from checker.evidence.provenance import tool_version
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult
+from checker.waivers import WaiverSet, load_waivers
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class CheckRequest:
     """Everything `comply check` was asked to do."""
 
     paths: Sequence[Path]
-    evidence: EvidencePaths = EvidencePaths()
+    evidence: EvidencePaths = field(default_factory=EvidencePaths)
     config_path: Path | None = None
     policy_dirs: Sequence[Path] = ()
     data_files: Sequence[Path] = ()
@@ -44,6 +45,7 @@ class Session:
     bundle: PolicyBundle
     engine: Engine
     context: Context
+    waivers: WaiverSet = field(default_factory=WaiverSet)
 
 
 def open_session(request: CheckRequest) -> Session:
@@ -57,7 +59,8 @@ def open_session(request: CheckRequest) -> Session:
     bundle = load_bundle(tuple(config.policy_dirs) + tuple(request.policy_dirs), data_overrides=thresholds)
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config)
-    return Session(config, bundle, engine, context)
+    waivers = load_waivers(config, context.reference_date, bundle.metadata)
+    return Session(config, bundle, engine, context, waivers)
 
 
 def load_threshold_file(path: Path) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     """Check every card the request names and return the report."""
     session = session or open_session(request)
     cards = find_cards(request.paths, session.config.card_patterns)
-    results = tuple(check_card(path, request.evidence, session) for path in cards)
+    results = tuple(session.waivers.apply(check_card(path, request.evidence, session)) for path in cards)
     return Report(
         tool_version=tool_version(),
         bundle_revision=session.bundle.revision,

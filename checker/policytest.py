@@ -70,7 +70,9 @@ def run_tests(bundle: PolicyBundle, *, only_dirs: Sequence[str] = (), pattern: s
         try:
             engine.add_policy(module.path, module.source)
         except RuntimeError as err:
-            return TestRun((TestOutcome(module.path, module.package, "(load)", "error", clean_engine_message(str(err))),), ())
+            return TestRun(
+                (TestOutcome(module.path, module.package, "(load)", "error", clean_engine_message(str(err))),), ()
+            )
     engine.add_data_json(json.dumps(bundle.data))
     selected = [m for m in bundle.modules if m.is_test and (not only_dirs or m.path.startswith(tuple(only_dirs)))]
     outcomes = []
@@ -93,12 +95,16 @@ def _run_one(engine: object, module: Module, name: str) -> TestOutcome:
     value = results[0]["expressions"][0]["value"] if results else None
     if value is True:
         return TestOutcome(module.path, module.package, name, "pass")
-    return TestOutcome(module.path, module.package, name, "fail", "undefined" if value is None else f"returned {value!r}")
+    return TestOutcome(
+        module.path, module.package, name, "fail", "undefined" if value is None else f"returned {value!r}"
+    )
 
 
 def _coverage(engine: object, bundle: PolicyBundle, only_dirs: Sequence[str]) -> tuple[FileCoverage, ...]:
     report = json.loads(engine.get_coverage_report_as_json())  # type: ignore[attr-defined]
-    policy_paths = {m.path for m in bundle.modules if not m.is_test and (not only_dirs or m.path.startswith(tuple(only_dirs)))}
+    policy_paths = {
+        m.path for m in bundle.modules if not m.is_test and (not only_dirs or m.path.startswith(tuple(only_dirs)))
+    }
     files = []
     for entry in report.get("files", []):
         if entry["path"] in policy_paths:

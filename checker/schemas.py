@@ -59,7 +59,9 @@ def validator(name: str) -> Validator:
     return Draft202012Validator(schema, registry=_registry(), format_checker=checker)
 
 
-def validate(instance: Any, name: str, *, source: LoadedDocument | None = None, label: str | None = None, prefix: str = "") -> None:
+def validate(
+    instance: Any, name: str, *, source: LoadedDocument | None = None, label: str | None = None, prefix: str = ""
+) -> None:
     """Raise InputError listing every way `instance` breaks schema `name`.
 
     `source` maps field paths to lines; `prefix` is stripped from paths first (the input document nests
@@ -102,15 +104,17 @@ def describe(error: ValidationError) -> str:
     kind = error.validator
     value = error.instance
     if kind == "type":
-        expected = error.validator_value
+        expected: Any = error.validator_value
         names = [expected] if isinstance(expected, str) else list(expected)
         wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
         return f"expected {wanted}, got {_show(value)}"
     if kind == "required":
-        missing = [name for name in error.validator_value if isinstance(value, Mapping) and name not in value]
+        required: Any = error.validator_value
+        missing = [name for name in required if isinstance(value, Mapping) and name not in value]
         return f"missing required field {', '.join(map(repr, missing))}"
     if kind == "enum":
-        options = ", ".join(map(str, error.validator_value))
+        allowed: Any = error.validator_value
+        options = ", ".join(map(str, allowed))
         return f"expected one of {options}, got {_show(value)}"
     if kind == "const":
         return f"expected {_show(error.validator_value)}, got {_show(value)}"
@@ -131,7 +135,8 @@ def _show(value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, (int, float)):
         return repr(value)
-    return _JSON_TYPES.get({dict: "object", list: "array"}.get(type(value), ""), type(value).__name__)
+    kind = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else ""
+    return _JSON_TYPES.get(kind, type(value).__name__)
 
 
 def _sort_key(line: str) -> tuple[str, int, str]:

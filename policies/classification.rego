@@ -633,6 +633,17 @@ tier := "out_of_scope" if {
 	open_source_exempt
 } else := "minimal"
 
+# The reasons that set the tier (for messages such as "declared limited, derived high: annex3.5.b").
+tier_reasons := prohibited_reasons if {
+	tier == "prohibited"
+} else := high_reasons if {
+	tier == "high"
+} else := transparency_reasons if {
+	tier == "limited"
+} else := set()
+
+tier_bases := sort({r.basis | some r in tier_reasons})
+
 tier_rank := {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibited": 4}
 
 # ---------------------------------------------------------------------------------------------
@@ -1009,7 +1020,9 @@ duty contains {"id": ext.id, "group": ext.group} if {
 	ext.role == role
 }
 
-dated(d) := {"id": d.id, "applies_from": dates.applies_from(d.group), "in_force": dates.in_force(d.group)} if {
+in_force_now(group) := true if dates.in_force(group) else := false
+
+dated(d) := {"id": d.id, "applies_from": dates.applies_from(d.group), "in_force": in_force_now(d.group)} if {
 	dates.applies_from(d.group)
 } else := {"id": d.id, "applies_from": null, "in_force": true} if {
 	d.group == "organisation"

@@ -14,8 +14,13 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 EXAMPLES = ROOT / "examples"
 
 
-def comply(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None,
-           timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def comply(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m checker ARGS` the way a user runs `comply ARGS`."""
     full_env = {**os.environ, "NO_COLOR": "1", "RUST_BACKTRACE": "1", **(env or {})}
     full_env.pop("FORCE_COLOR", None)

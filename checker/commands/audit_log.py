@@ -1,9 +1,154 @@
-"""Placeholder until this command lands."""
+"""`comply audit-log`: verify a hash-chained audit log (exit 0 intact, 1 problems, 2 unreadable) or append to it.
+
+`verify` is the integrity report a reviewer runs; `append` lets shell jobs (deploy scripts, manual overrides)
+write the same entries a service writes through `checker.audit.AuditLog`.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+
+from checker.console import fail, write
+from checker.errors import ComplyError, UsageError
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+PROBLEM_LABELS = {
+    "hash_failures": "hash failure",
+    "chain_breaks": "chain break",
+    "unparseable": "unparseable",
+    "out_of_order": "out of order",
+}
+
+
+def verify_exit_code(summary: dict[str, Any]) -> int:
+    """0 only for a non-empty log whose every line verifies, chains and keeps time order."""
+    clean = summary["intact"] and summary["out_of_order_total"] == 0 and summary["entries"] > 0
+    return 0 if clean else 1
+
+
+def render_text(summary: dict[str, Any]) -> str:
+    """The human report: one line per problem (file:line: kind: reason), then the verdict and the facts."""
+    out: list[str] = []
+    problems = [
+        (problem["line"], PROBLEM_LABELS[kind], problem["reason"])
+        for kind in PROBLEM_LABELS
+        for problem in summary[kind]
+    ]
+    for line, label, reason in sorted(problems):
+        out.append(f"{summary['file']}:{line}: {label}: {reason}")
+    for kind, label in PROBLEM_LABELS.items():
+        hidden = summary[f"{kind}_total"] - len(summary[kind])
+        if hidden > 0:
+            out.append(f"{summary['file']}: ... and {hidden} more {label} lines")
+    if summary["entries"] == 0:
+        verdict = "EMPTY (no entries to verify)"
+    elif summary["intact"]:
+        verdict = "INTACT" if summary["out_of_order_total"] == 0 else "INTACT, but timestamps go backwards"
+    else:
+        counts = [
+            f"{summary[f'{kind}_total']} {label}" for kind, label in PROBLEM_LABELS.items() if summary[f"{kind}_total"]
+        ]
+        verdict = "NOT INTACT: " + ", ".join(counts)
+    out.append(f"{summary['file']}: {verdict}")
+    out.append(f"  entries: {summary['entries']} on {summary['lines']} lines")
+    if "first_timestamp" in summary:
+        out.append(
+            f"  period: {summary['first_timestamp']} .. {summary['last_timestamp']} "
+            f"({summary['span_days']} days; longest silence {summary['max_gap_days']} days)"
+        )
+    if summary["event_counts"]:
+        out.append("  events: " + ", ".join(f"{name} {n}" for name, n in summary["event_counts"].items()))
+    for model in summary["models"]:
+        out.append(f"  model: {model['model']} {model['version']} ({model['entries']} entries)")
+    if "head_hash" in summary:
+        out.append(f"  head: {summary['head_hash']}  (record it elsewhere; pass it back with --expect-head)")
+    if summary["crlf_lines"]:
+        out.append(f"  note: {summary['crlf_lines']} lines end in CRLF (accepted: the hash covers the JSON only)")
+    out.append(f"  sha256: {summary['sha256']}")
+    return "\n".join(out) + "\n"
+
+
+def _parse_data(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        raise UsageError(f"--data: not valid JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise UsageError('--data: expected a JSON object like \'{"request_id": "r1"}\'')
+    return data
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    audit_app = typer.Typer(
+        name="audit-log",
+        help="Verify or append to a hash-chained audit log (JSON Lines, written by checker.audit.AuditLog).",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+
+    @audit_app.command("verify")
+    def verify(
+        path: Path = typer.Argument(..., help="The audit log (JSON Lines).", show_default=False),
+        format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+        expect_head: Optional[str] = typer.Option(
+            None, "--expect-head", help="content_hash the last entry must have (detects lines cut off the end)."
+        ),
+        continues: Optional[str] = typer.Option(
+            None, "--continues", help="head hash of the earlier file this one continues (rotated or pruned logs)."
+        ),
+    ) -> None:
+        """Check every line's hash, the hash chain and time order; exit 0 intact, 1 problems, 2 unreadable."""
+        from checker.evidence.audit_log import verify_audit_log
+
+        try:
+            summary = verify_audit_log(path, expect_first_prev=continues, expect_head=expect_head)
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        if format is OutputFormat.json:
+            write(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        else:
+            write(render_text(summary))
+        raise typer.Exit(verify_exit_code(summary))
+
+    @audit_app.command("append")
+    def append(
+        path: Path = typer.Argument(..., help="The audit log (created if missing).", show_default=False),
+        event: str = typer.Option(..., "--event", help="prediction, override, deployment, model_version, ..."),
+        data: str = typer.Option("{}", "--data", help="Event fields as a JSON object."),
+        model: Optional[str] = typer.Option(None, "--model", help="Model name (default: the last entry's)."),
+        model_version: Optional[str] = typer.Option(
+            None, "--model-version", help="Model version (default: the last entry's)."
+        ),
+        store_inputs: bool = typer.Option(
+            False, "--store-inputs", help="Keep `inputs` raw instead of replacing them by their SHA-256."
+        ),
+    ) -> None:
+        """Append one entry to the chain; prints the new head hash."""
+        from checker.audit import AuditLog, last_entry
+
+        try:
+            fields = _parse_data(data)
+            if model is None or model_version is None:
+                previous = last_entry(path) or {}
+                model = model or previous.get("model")
+                model_version = model_version or previous.get("model_version")
+            if not isinstance(model, str) or not isinstance(model_version, str):
+                raise UsageError(f"{path}: no earlier entry to take the model from; pass --model and --model-version")
+            with AuditLog(path, model=model, version=model_version, store_inputs=store_inputs) as log:
+                entry = log.append(event, fields)
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        write(f"{entry['content_hash']}\n")
+        raise typer.Exit(0)
+
+    app.add_typer(audit_app, name="audit-log")

@@ -36,23 +36,55 @@ def _check_date(value: Optional[str]) -> Optional[str]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(
-        paths: list[Path] = typer.Argument(..., help="Model cards, directories of cards, or glob patterns.", show_default=False),
+        paths: list[Path] = typer.Argument(
+            ..., help="Model cards, directories of cards, or glob patterns.", show_default=False
+        ),
         format: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(_format_names())}."),
-        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here; the terminal still gets the text summary."),
-        fairness: Optional[Path] = typer.Option(None, "--fairness", help="Fairness evidence file (computed fairness.json or declared numbers)."),
-        predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predictions file to compute fairness from (options from comply.yaml `fairness:`)."),
-        logging: Optional[Path] = typer.Option(None, "--logging", help="Logging evidence: declared block and/or Python dictConfig (YAML/JSON)."),
-        audit_log: Optional[Path] = typer.Option(None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."),
-        config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."),
-        policy: list[Path] = typer.Option([], "--policy", "-p", help="Directory of your own Rego rules (package comply.custom.*); repeatable."),
-        data: list[Path] = typer.Option([], "--data", help="YAML/JSON file with `thresholds:` overriding the policy thresholds; repeatable."),
-        opa_url: Optional[str] = typer.Option(None, "--opa-url", help="Evaluate on this OPA server instead of the embedded engine."),
-        opa_no_upload: bool = typer.Option(False, "--opa-no-upload", help="Query the policies the OPA server already has (bundle-managed)."),
-        opa_timeout: Optional[float] = typer.Option(None, "--opa-timeout", help="Seconds to wait for the OPA server (default 10)."),
-        reference_date: Optional[str] = typer.Option(None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."),
-        timeline: Optional[Timeline] = typer.Option(None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."),
+        output: Optional[Path] = typer.Option(
+            None, "--output", "-o", help="Write the report here; the terminal still gets the text summary."
+        ),
+        fairness: Optional[Path] = typer.Option(
+            None, "--fairness", help="Fairness evidence file (computed fairness.json or declared numbers)."
+        ),
+        predictions: Optional[Path] = typer.Option(
+            None,
+            "--predictions",
+            help="Predictions file to compute fairness from (options from comply.yaml `fairness:`).",
+        ),
+        logging: Optional[Path] = typer.Option(
+            None, "--logging", help="Logging evidence: declared block and/or Python dictConfig (YAML/JSON)."
+        ),
+        audit_log: Optional[Path] = typer.Option(
+            None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."
+        ),
+        config: Optional[Path] = typer.Option(
+            None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
+        ),
+        policy: list[Path] = typer.Option(
+            [], "--policy", "-p", help="Directory of your own Rego rules (package comply.custom.*); repeatable."
+        ),
+        data: list[Path] = typer.Option(
+            [], "--data", help="YAML/JSON file with `thresholds:` overriding the policy thresholds; repeatable."
+        ),
+        opa_url: Optional[str] = typer.Option(
+            None, "--opa-url", help="Evaluate on this OPA server instead of the embedded engine."
+        ),
+        opa_no_upload: bool = typer.Option(
+            False, "--opa-no-upload", help="Query the policies the OPA server already has (bundle-managed)."
+        ),
+        opa_timeout: Optional[float] = typer.Option(
+            None, "--opa-timeout", help="Seconds to wait for the OPA server (default 10)."
+        ),
+        reference_date: Optional[str] = typer.Option(
+            None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."
+        ),
+        timeline: Optional[Timeline] = typer.Option(
+            None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."
+        ),
         fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too."),
-        timestamp: bool = typer.Option(False, "--timestamp", help="Record the time of the run in the report (off: reports are byte-identical)."),
+        timestamp: bool = typer.Option(
+            False, "--timestamp", help="Record the time of the run in the report (off: reports are byte-identical)."
+        ),
     ) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
@@ -64,7 +96,9 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(f"unknown --format {format!r}; choose one of {', '.join(sorted(FORMATS))}")
             request = CheckRequest(
                 paths=paths,
-                evidence=EvidencePaths(fairness=fairness, logging=logging, audit_log=audit_log, predictions=predictions),
+                evidence=EvidencePaths(
+                    fairness=fairness, logging=logging, audit_log=audit_log, predictions=predictions
+                ),
                 config_path=config,
                 policy_dirs=policy,
                 data_files=data,

@@ -16,7 +16,9 @@ policy_app = typer.Typer(help="Test and document Rego policies.", no_args_is_hel
 @policy_app.command("test")
 def test(
     directories: list[Path] = typer.Argument(None, help="Your own policy directories (default: the built-in bundle)."),
-    run: Optional[str] = typer.Option(None, "--run", "-r", help="Only tests whose name matches this regular expression."),
+    run: Optional[str] = typer.Option(
+        None, "--run", "-r", help="Only tests whose name matches this regular expression."
+    ),
     min_coverage: float = typer.Option(0.0, "--min-coverage", help="Fail when line coverage is below this percentage."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every test, not only failures."),
 ) -> None:
@@ -27,7 +29,9 @@ def test(
     try:
         extra = list(directories or [])
         bundle = load_bundle(extra)
-        only = [module.path for module in bundle.modules if extra and any(module.path.startswith(str(d)) for d in extra)]
+        only = [
+            module.path for module in bundle.modules if extra and any(module.path.startswith(str(d)) for d in extra)
+        ]
         prefixes = sorted({str(d) for d in extra}) if only else []
         result = run_tests(bundle, only_dirs=prefixes, pattern=run)
     except ComplyError as err:

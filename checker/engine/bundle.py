@@ -21,8 +21,11 @@ from checker.errors import InputError, UsageError
 from checker.resources import policies_dir
 
 CUSTOM_PACKAGE_PREFIX = "comply.custom."
+CUSTOM_DATA_NAMES = ("data.json", "data.yaml", "data.yml")
+"""Data files a --policy directory may hold (their keys must lie under comply.custom)."""
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 _RULE_HEAD = re.compile(r"^\s*([A-Za-z_]\w*)")
+_ARTICLE_5 = re.compile(r"^\s*Art(?:icle|\.)?\s*5(?!\d)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,14 @@ class RuleMetadata:
     custom: Mapping[str, Any] = field(default_factory=dict)
 
     @property
+    def prohibited_practice(self) -> bool:
+        """True for rules on prohibited practices: the article is Art. 5 (not Art. 50-59) or the id art5.*."""
+        return bool(_ARTICLE_5.match(self.article)) or self.id.startswith("art5.")
+
+    @property
     def waivable(self) -> bool:
         """Art. 5 findings (and any rule marked `waivable: false`) can never be waived."""
-        return bool(self.custom.get("waivable", True))
+        return self.custom.get("waivable", True) is not False and not self.prohibited_practice
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ def load_bundle(extra_dirs: Sequence[Path] = (), *, data_overrides: Mapping[str,
                     f"under {CUSTOM_PACKAGE_PREFIX}* so they cannot replace built-in rules"
                 )
         modules.extend(custom)
+        for data_file in sorted(path for name in CUSTOM_DATA_NAMES for path in directory.rglob(name)):
+            data = merge_custom_data(data, data_file)
     if data_overrides:
         data = merge_thresholds(data, data_overrides)
     metadata = _collect_metadata(modules)
@@ -102,9 +112,39 @@ def load_bundle(extra_dirs: Sequence[Path] = (), *, data_overrides: Mapping[str,
     return PolicyBundle(tuple(modules), data, metadata, str(manifest.get("revision", "unversioned")), digest)
 
 
+def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """Add a policy directory's data file (`data.json` / `data.yaml`) to the bundle data.
+
+    Custom rules may bring their own data, but only under `comply.custom`: built-in data (thresholds,
+    dates) is changed through comply.yaml `thresholds:` / `--data`, which refuse unknown keys, never by a
+    policy directory. Two directories may not define the same `comply.custom` key.
+    """
+    from checker.evidence.loader import load_document
+
+    extra = load_document(path).data
+    comply = extra.get("comply") if isinstance(extra, dict) else None
+    outside = [str(key) for key in extra] if isinstance(extra, dict) else []
+    outside = [key for key in outside if key != "comply"]
+    if isinstance(comply, dict):
+        outside += [f"comply.{key}" for key in comply if key != "custom"]
+    if not isinstance(comply, dict) or outside or not isinstance(comply.get("custom", {}), dict):
+        found = f" (found {', '.join(sorted(outside))})" if outside else ""
+        raise UsageError(
+            f"{path}: custom policy data may only add keys under comply.custom{found}; built-in data cannot be "
+            "redefined (change thresholds with `thresholds:` in comply.yaml or --data)"
+        )
+    merged: dict[str, Any] = json.loads(json.dumps(data))
+    target = merged.setdefault("comply", {}).setdefault("custom", {})
+    for key, value in comply.get("custom", {}).items():
+        if key in target:
+            raise UsageError(f"{path}: comply.custom.{key} is already defined by another policy directory")
+        target[key] = value
+    return merged
+
+
 def merge_thresholds(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """Apply an organisation's threshold overrides (only keys the bundle already defines)."""
-    merged = json.loads(json.dumps(data))
+    merged: dict[str, Any] = json.loads(json.dumps(data))
     thresholds = merged.setdefault("comply", {}).setdefault("thresholds", {})
     for key, value in overrides.items():
         if key not in thresholds:
@@ -146,7 +186,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise InputError(f"{path}: cannot read bundle manifest: {err}") from None
-    return manifest if isinstance(manifest, dict) else {}
+    return dict(manifest) if isinstance(manifest, dict) else {}
 
 
 def _digest(modules: Sequence[Module], data: Mapping[str, Any]) -> str:
@@ -210,7 +250,9 @@ def parse_metadata(module: Module) -> list[RuleMetadata]:
     return result
 
 
-def _metadata(module: Module, annotation: Mapping[str, Any], custom: Mapping[str, Any], line: int, rule: str) -> RuleMetadata:
+def _metadata(
+    module: Module, annotation: Mapping[str, Any], custom: Mapping[str, Any], line: int, rule: str
+) -> RuleMetadata:
     missing = [key for key in ("article", "severity", "remediation") if not custom.get(key)]
     if not annotation.get("title"):
         missing.insert(0, "title")

@@ -116,7 +116,9 @@ def assemble(card_path: Path, paths: EvidencePaths, context: Context, config: Co
     if "fairness" in chosen and "predictions" in chosen:
         from checker.errors import UsageError
 
-        raise UsageError("give fairness evidence either as a file (--fairness) or as predictions (--predictions), not both")
+        raise UsageError(
+            "give fairness evidence either as a file (--fairness) or as predictions (--predictions), not both"
+        )
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]
         facts, evidence_file, source = collector(chosen[kind], config)

@@ -239,8 +239,15 @@ def _fast_parse(line: bytes) -> Parsed | None:
         return None
     event, model, version, prev, seq, ts = match.groups()
     try:
-        return (event.decode(), model.decode(), version.decode(), prev.decode(), int(seq), ts.decode(),
-                recorded.decode())
+        return (
+            event.decode(),
+            model.decode(),
+            version.decode(),
+            prev.decode(),
+            int(seq),
+            ts.decode(),
+            recorded.decode(),
+        )
     except UnicodeDecodeError:
         return None
 
@@ -287,8 +294,14 @@ def _reject_constant(name: str) -> Any:
 
 def _entry_fields(entry: dict[str, Any]) -> Parsed | str:
     """The checked fields of a parsed entry, or why the entry is not a valid audit entry."""
-    for key, kind in (("event", str), ("model", str), ("model_version", str), ("prev_hash", str),
-                      ("timestamp", str), (HASH_FIELD, str)):
+    for key, kind in (
+        ("event", str),
+        ("model", str),
+        ("model_version", str),
+        ("prev_hash", str),
+        ("timestamp", str),
+        (HASH_FIELD, str),
+    ):
         if not isinstance(entry.get(key), kind):
             return f"field {key!r} missing or not a string"
     seq = entry.get("seq")
@@ -300,8 +313,15 @@ def _entry_fields(entry: dict[str, Any]) -> Parsed | str:
     timestamp = _normalise_timestamp(entry["timestamp"])
     if timestamp is None:
         return f"timestamp {entry['timestamp']!r} is not an ISO 8601 time with a UTC offset"
-    return (entry["event"], entry["model"], entry["model_version"], entry["prev_hash"], seq, timestamp,
-            entry[HASH_FIELD])
+    return (
+        entry["event"],
+        entry["model"],
+        entry["model_version"],
+        entry["prev_hash"],
+        seq,
+        timestamp,
+        entry[HASH_FIELD],
+    )
 
 
 def _normalise_timestamp(text: str) -> str | None:

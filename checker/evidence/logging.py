@@ -23,8 +23,17 @@ from typing import Any, NamedTuple
 from checker.errors import InputError
 from checker.evidence.loader import LoadedDocument, load_document
 
-DECLARED_KEYS = ("enabled", "events", "retention_days", "destination", "durable", "tamper_evident", "fields",
-                 "inputs", "since")
+DECLARED_KEYS = (
+    "enabled",
+    "events",
+    "retention_days",
+    "destination",
+    "durable",
+    "tamper_evident",
+    "fields",
+    "inputs",
+    "since",
+)
 HASHED_INPUT_FIELDS = frozenset({"inputs_sha256", "inputs_hash", "input_hash", "features_hash"})
 RAW_INPUT_FIELDS = frozenset({"inputs", "input", "features"})
 SECONDS_PER_DAY = 86400
@@ -174,8 +183,8 @@ def _declared_facts(
         return f"{label}:{line}: {dotted}" if line else f"{label}: {dotted}"
 
     if not isinstance(block, dict):
-        line = (loaded.line_of(prefix) if loaded is not None and prefix else None) or 1
-        raise InputError(f"{label}:{line}: {prefix or '(top level)'}: expected a mapping of logging facts")
+        block_line = (loaded.line_of(prefix) if loaded is not None and prefix else None) or 1
+        raise InputError(f"{label}:{block_line}: {prefix or '(top level)'}: expected a mapping of logging facts")
     facts: dict[str, Any] = {}
     for key in DECLARED_KEYS:
         if key not in block:
@@ -268,18 +277,30 @@ def _attached_handler_names(data: Mapping[str, Any]) -> set[str]:
 def _handler_facts(name: str, config: Any, attached: bool) -> dict[str, Any]:
     """One handler's facts, from its class (or `()` factory) and rotation settings. Never raises."""
     if not isinstance(config, dict):
-        return {"class": None, "known": False, "durable": False, "attached": attached, "retention": "none",
-                "note": f"handler {name!r} is not a mapping"}
+        return {
+            "class": None,
+            "known": False,
+            "durable": False,
+            "attached": attached,
+            "retention": "none",
+            "note": f"handler {name!r} is not a mapping",
+        }
     cls = config.get("class", config.get("()"))
     kind = HANDLER_CLASSES.get(cls) if isinstance(cls, str) else None
-    facts: dict[str, Any] = {"class": cls if isinstance(cls, str) else None, "known": kind is not None,
-                             "attached": attached}
+    facts: dict[str, Any] = {
+        "class": cls if isinstance(cls, str) else None,
+        "known": kind is not None,
+        "attached": attached,
+    }
     for key in ("filename", "when", "interval", "backupCount", "maxBytes", "target", "address", "host"):
         if key in config and isinstance(config[key], (str, int, float)) and not isinstance(config[key], bool):
             facts[key] = config[key]
     if kind is None:
-        facts.update(durable=False, retention="unknown",
-                     note=f"unknown handler class {cls!r}: comply cannot tell whether it stores records durably")
+        facts.update(
+            durable=False,
+            retention="unknown",
+            note=f"unknown handler class {cls!r}: comply cannot tell whether it stores records durably",
+        )
         return facts
     facts.update(durable=kind.durable, retention=kind.retention, note=kind.note)
     if cls == "logging.handlers.TimedRotatingFileHandler":
@@ -304,14 +325,18 @@ def _timed_rotation(config: Mapping[str, Any]) -> dict[str, Any]:
     interval = _whole(config.get("interval"), 1)
     backups = _whole(config.get("backupCount"), 0)
     if unit is None or interval is None or backups is None or interval == 0:
-        return {"retention": "unknown",
-                "note": f"invalid rotation settings (when={when!r}, interval={config.get('interval')!r}, "
-                        f"backupCount={config.get('backupCount')!r}); Python would refuse this handler"}
+        return {
+            "retention": "unknown",
+            "note": f"invalid rotation settings (when={when!r}, interval={config.get('interval')!r}, "
+            f"backupCount={config.get('backupCount')!r}); Python would refuse this handler",
+        }
     if backups == 0:
         return {"retention": "unbounded", "note": "time-based rotation with backupCount 0 never deletes old files"}
     days = backups * interval * unit / SECONDS_PER_DAY
-    return {"rotation_retention_days": int(days) if days == int(days) else round(days, 3),
-            "note": f"rotates every {interval} x {when} and keeps {backups} old files"}
+    return {
+        "rotation_retention_days": int(days) if days == int(days) else round(days, 3),
+        "note": f"rotates every {interval} x {when} and keeps {backups} old files",
+    }
 
 
 def _size_rotation(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -346,8 +371,9 @@ def _resolve_forwarding(handlers: dict[str, dict[str, Any]], configs: Mapping[st
 
 def _rotation(handlers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """How long the durable handlers together keep a record: the longest of them decides."""
-    stores = {name: h for name, h in handlers.items()
-              if h["durable"] and h["attached"] and h["retention"] != "forwarded"}
+    stores = {
+        name: h for name, h in handlers.items() if h["durable"] and h["attached"] and h["retention"] != "forwarded"
+    }
     if not stores:
         return {"rotation": "none"}
     kinds = {h["retention"] for h in stores.values()}
@@ -355,8 +381,11 @@ def _rotation(handlers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         return {"rotation": "unbounded"}
     if kinds == {"time"}:
         name = max(stores, key=lambda n: stores[n]["rotation_retention_days"])
-        return {"rotation": "time", "rotation_retention_days": stores[name]["rotation_retention_days"],
-                "rotation_handler": name}
+        return {
+            "rotation": "time",
+            "rotation_retention_days": stores[name]["rotation_retention_days"],
+            "rotation_handler": name,
+        }
     if "size" in kinds:
         return {"rotation": "size"}
     return {"rotation": "external" if kinds <= {"external", "time"} else "unknown"}

@@ -29,15 +29,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def source_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
+def source_sql(path: Path, fmt: str, options: FairnessOptions, *, typed: bool = True) -> str:
     """The table function that scans `path` (CSV sensitive columns as text, shared missing tokens)."""
     location = _literal(str(path))
     if fmt == "parquet":
         return f"read_parquet({location})"
     if fmt == "jsonl":
         return f"read_json({location}, format='newline_delimited')"
-    types = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in options.sensitive)
     nulls = ", ".join(_literal(token) for token in NULL_TOKENS)
+    if not typed:
+        return f"read_csv({location}, header=true, nullstr=[{nulls}])"
+    types = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in options.sensitive)
     return f"read_csv({location}, header=true, types={{{types}}}, nullstr=[{nulls}])"
 
 
@@ -73,7 +75,7 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
         raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
     connection = duckdb.connect(config={"threads": 2})
     try:
-        columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options)}").fetchall()]
+        columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()]
         check_columns(path, columns, options)
         result = connection.execute(grouped_sql(path, fmt, options))
         table = result.fetch_arrow_table()

@@ -13,6 +13,10 @@ from checker.report.model import Report
 FORMATS: dict[str, str] = {
     "text": "checker.report.text",
     "json": "checker.report.json",
+    "sarif": "checker.report.sarif",
+    "junit": "checker.report.junit",
+    "markdown": "checker.report.markdown",
+    "github": "checker.report.github",
 }
 """Format name -> module providing `render(report) -> str` (imported only when used)."""
 

@@ -82,7 +82,12 @@ def _card(console: Console, card: CardResult) -> None:
 
 def _classification_extras(classification: dict[str, Any] | Any) -> list[str]:
     extras = []
-    for key, label in (("gpai", "GPAI"), ("role", "role"), ("conformity_route", "conformity"), ("registration", "registration")):
+    for key, label in (
+        ("gpai", "GPAI"),
+        ("role", "role"),
+        ("conformity_route", "conformity"),
+        ("registration", "registration"),
+    ):
         value = classification.get(key)
         if value not in (None, "", "none") or key == "gpai":
             extras.append(f"{label}: {value if value is not None else 'none'}")
@@ -92,7 +97,14 @@ def _classification_extras(classification: dict[str, Any] | Any) -> list[str]:
 def _result(console: Console, result: RuleResult) -> None:
     status = result.status.upper()
     console.print(
-        Text.assemble("    ", (f"{status:<6}", STATUS_STYLE.get(result.status, "")), " ", (result.id, "bold"), "  ", result.message)
+        Text.assemble(
+            "    ",
+            (f"{status:<6}", STATUS_STYLE.get(result.status, "")),
+            " ",
+            (result.id, "bold"),
+            "  ",
+            result.message,
+        )
     )
     if result.status == "pass":
         return
@@ -104,7 +116,11 @@ def _result(console: Console, result: RuleResult) -> None:
         console.print(Text(f"{'':11}field: {first.field or '-'}{where}", style="dim"))
     if result.waiver is not None:
         waiver = result.waiver
-        console.print(Text(f"{'':11}waived by {waiver.approved_by} until {waiver.expires}: {waiver.justification}", style="magenta"))
+        console.print(
+            Text(
+                f"{'':11}waived by {waiver.approved_by} until {waiver.expires}: {waiver.justification}", style="magenta"
+            )
+        )
     elif result.status in {"fail", "warn"}:
         console.print(Text(f"{'':11}fix: {result.remediation}", style="dim"))
 

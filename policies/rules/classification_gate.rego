@@ -46,10 +46,9 @@ deny contains finding if {
 	declared != null
 	classification.tier in {"prohibited", "high", "limited", "minimal"}
 	classification.tier_rank[declared] < classification.tier_rank[classification.tier]
-	bases := [r.basis | some r in classification.reasons]
 	finding := {
 		"id": "org.classification.declared_tier",
-		"msg": sprintf("declared %s, derived %s: %s", [declared, classification.tier, concat(", ", bases)]),
+		"msg": sprintf("declared %s, derived %s: %s", [declared, classification.tier, concat(", ", classification.tier_bases)]),
 		"field": field_of_declared_tier,
 	}
 }

@@ -42,7 +42,7 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
 
 def test_yaml_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
     levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     card = write(tmp_path, "model_card.yaml", "\n".join(levels) + "\n")
     assert_one_line_error(comply("check", str(card), timeout=30), "billion laughs")
@@ -76,7 +76,7 @@ def test_wrong_type_names_file_line_and_field(tmp_path: Path) -> None:
         MINIMAL_CARD + "evaluation:\n  metrics:\n    accuracy: high\n",
     )
     done = comply("check", str(card))
-    assert_one_line_error(done, "model_card.yaml:6: evaluation.metrics.accuracy: expected a number, got \"high\"")
+    assert_one_line_error(done, 'model_card.yaml:6: evaluation.metrics.accuracy: expected a number, got "high"')
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
@@ -86,7 +86,9 @@ def test_nan_and_inf_in_metrics(tmp_path: Path, value: str) -> None:
 
 
 def test_nan_in_json_card(tmp_path: Path) -> None:
-    card = write(tmp_path, "model_card.json", '{"model_details": {"name": "x"}, "evaluation": {"metrics": {"auc": NaN}}}')
+    card = write(
+        tmp_path, "model_card.json", '{"model_details": {"name": "x"}, "evaluation": {"metrics": {"auc": NaN}}}'
+    )
     assert_one_line_error(comply("check", str(card)), "NaN")
 
 
@@ -98,7 +100,9 @@ def test_duplicate_keys(tmp_path: Path) -> None:
 def test_policy_with_syntax_error(tmp_path: Path) -> None:
     policy = tmp_path / "policies"
     policy.mkdir()
-    (policy / "broken.rego").write_text("package comply.custom.broken\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n")
+    (policy / "broken.rego").write_text(
+        "package comply.custom.broken\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n"
+    )
     card = write(tmp_path, "model_card.yaml", MINIMAL_CARD)
     done = comply("check", str(card), "--policy", str(policy))
     assert_one_line_error(done, "broken.rego:")

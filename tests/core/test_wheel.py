@@ -36,20 +36,37 @@ def test_wheel_ships_policies_and_schemas_and_runs(tmp_path: Path) -> None:
     python = bindir / "python"
     target = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     # Install only the wheel into the clean environment; its dependencies come from this test's
     # environment through PYTHONPATH (no .pth processing there, so this tree's editable install is
     # not visible and `checker` can only come from the wheel).
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", target, str(wheel)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", target, str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     deps = sysconfig.get_paths()["purelib"]
     env = {**os.environ, "PYTHONPATH": deps, "NO_COLOR": "1"}
     card = ROOT / "examples" / "credit-scoring" / "model_card.yaml"
     done = subprocess.run(
-        [str(python), "-c", "import sys, checker.cli; print(checker.cli.__file__, file=sys.stderr); sys.exit(checker.cli.main())",
-         "check", str(card), "--format", "json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+        [
+            str(python),
+            "-c",
+            "import sys, checker.cli; print(checker.cli.__file__, file=sys.stderr); sys.exit(checker.cli.main())",
+            "check",
+            str(card),
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert target in done.stderr.splitlines()[0], done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
