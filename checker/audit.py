@@ -175,9 +175,19 @@ class AuditLog:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        self._read_fd = os.open(self.path, os.O_RDONLY)
+        self._fd: int | None = None
+        self._read_fd = -1
+        self._pid = -1
         self._head: ChainHead | None = None
+        self._open()
+
+    def _open(self) -> None:
+        """(Re)open the file. After a fork the child gets its own descriptors: flock does not separate
+        processes that share one open file description (e.g. gunicorn --preload workers)."""
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        self._read_fd = os.open(self.path, os.O_RDONLY)
+        self._pid = os.getpid()
+        self._head = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def close(self) -> None:
@@ -243,6 +253,8 @@ class AuditLog:
         with self._lock:
             if self._fd is None:
                 raise InputError(f"{self.path}: audit log is closed")
+            if self._pid != os.getpid():
+                self._open()
             if fcntl is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:

@@ -7,6 +7,7 @@ done by the modules they call. `main` returns the exit code so tests can call it
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except Exception as err:  # a bug must still fail closed: one line, exit 2, never a pass
+        if os.environ.get("COMPLY_DEBUG"):
+            raise
+        return fail(f"internal error: {type(err).__name__}: {err} (set COMPLY_DEBUG=1 for the traceback)")
     return result if isinstance(result, int) else 0
 
 

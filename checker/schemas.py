@@ -55,7 +55,7 @@ def validator(name: str) -> Validator:
     from jsonschema import Draft202012Validator, FormatChecker
 
     schema = json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
-    checker = FormatChecker(formats=("date", "date-time"))
+    checker = FormatChecker(formats=("date",))
     return Draft202012Validator(schema, registry=_registry(), format_checker=checker)
 
 

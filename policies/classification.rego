@@ -439,7 +439,7 @@ training_flops := ai.training_compute_flops if {
 	regex.match(`^[0-9.]+([eE][+-]?[0-9]+)?$`, ai.training_compute_flops)
 } else := gpai_evidence.training_compute_flops if {
 	is_number(gpai_evidence.training_compute_flops)
-}
+} else := null
 
 systemic_risk_presumed if training_flops > thresholds.systemic_risk_training_flops
 
@@ -463,7 +463,8 @@ gpai_reasons contains {"basis": "art51.2", "text": text} if {
 	general_purpose
 	systemic_risk_presumed
 	not systemic_risk_rebutted
-	text := sprintf("training compute %v FLOP exceeds %v: systemic risk presumed", [training_flops, thresholds.systemic_risk_training_flops])
+	# No number in the text: regorus and OPA print large floats differently with %v.
+	text := "training compute above the Art 51(2) threshold (data.comply.thresholds.systemic_risk_training_flops): systemic risk presumed"
 }
 
 gpai_reasons contains {"basis": "art51.1.b", "text": "designated by the Commission as a model with systemic risk"} if {
@@ -482,7 +483,7 @@ gpai_reasons contains {"basis": "art52.2", "text": "systemic-risk presumption re
 
 missing contains "card.ai_act.use_cases" if {
 	classifies_a_system
-	not is_array(ai.use_cases)
+	not is_array(object.get(ai, "use_cases", null))
 }
 
 missing contains "card.ai_act.use_cases" if {
@@ -492,7 +493,7 @@ missing contains "card.ai_act.use_cases" if {
 
 missing contains "card.ai_act.prohibited_practice_flags" if {
 	classifies_a_system
-	not is_array(ai.prohibited_practice_flags)
+	not is_array(object.get(ai, "prohibited_practice_flags", null))
 }
 
 missing contains "card.ai_act.uses_biometrics" if {
@@ -502,13 +503,13 @@ missing contains "card.ai_act.uses_biometrics" if {
 
 missing contains "card.ai_act.biometric_function" if {
 	uses_biometrics
-	not ai.biometric_function in {"identification", "verification", "categorisation", "emotion_recognition"}
+	not object.get(ai, "biometric_function", null) in {"identification", "verification", "categorisation", "emotion_recognition"}
 }
 
 missing contains "card.ai_act.biometric_timing" if {
 	remote_identification
 	uses_biometrics
-	not ai.biometric_timing in {"real_time", "post"}
+	not object.get(ai, "biometric_timing", null) in {"real_time", "post"}
 }
 
 missing contains "card.deployment.law_enforcement" if {
@@ -548,7 +549,7 @@ missing contains "card.ai_act.emotion_recognition_reason" if {
 	emotion_recognition
 	at_work_or_school
 	not emotion_reason_exempt
-	ai.emotion_recognition_reason != "other"
+	object.get(ai, "emotion_recognition_reason", null) != "other"
 }
 
 missing contains "card.ai_act.biometric_categorisation_attributes" if {
@@ -586,7 +587,7 @@ missing contains "card.ai_act.safety_component_of" if {
 missing contains "card.ai_act.safety_component_of" if {
 	classifies_a_system
 	is_string(ai.safety_component_of)
-	not ai.safety_component_of in (annex1_section_a | annex1_section_b)
+	not object.get(ai, "safety_component_of", null) in (annex1_section_a | annex1_section_b)
 }
 
 missing contains "card.ai_act.third_party_conformity_required" if {
@@ -598,7 +599,7 @@ missing contains "card.ai_act.third_party_conformity_required" if {
 missing contains "card.deployment.deployer_type" if {
 	classifies_a_system
 	role == "deployer"
-	not deployment.deployer_type in {"public_authority", "public_service", "private", "natural_person_personal"}
+	not object.get(deployment, "deployer_type", null) in {"public_authority", "public_service", "private", "natural_person_personal"}
 }
 
 missing contains "card.ai_act.general_purpose" if {

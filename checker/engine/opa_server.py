@@ -298,11 +298,10 @@ class OpaServerEngine:
         except requests.exceptions.SSLError as err:
             raise EngineError(f"OPA server {url}: TLS failed while {action}: {_reason(err)}") from None
         except requests.exceptions.Timeout:
-            raise EngineError(
-                f"OPA server {url} did not answer within {self.settings.timeout:g}s while {action} "
-                "(raise --opa-timeout or opa.timeout)"
-            ) from None
+            raise EngineError(self._timeout_message(action)) from None
         except requests.exceptions.ConnectionError as err:
+            if _timed_out(err):
+                raise EngineError(self._timeout_message(action)) from None
             raise EngineError(f"cannot reach OPA server {url} while {action}: {_reason(err)}") from None
         except requests.exceptions.HTTPError as err:
             if err.response is not None:
@@ -322,6 +321,12 @@ class OpaServerEngine:
             raise EngineError(self._http_failure(action)) from None
         except (TypeError, ValueError) as err:
             raise EngineError(f"OPA server {url}: {action} failed: {one_line(str(err))[:300]}") from None
+
+    def _timeout_message(self, action: str) -> str:
+        return (
+            f"OPA server {self.settings.url} did not answer within {self.settings.timeout:g}s while {action} "
+            "(raise --opa-timeout or opa.timeout)"
+        )
 
     def _http_failure(self, action: str, problem: str = "") -> str:
         """`OPA server URL: ACTION failed: HTTP 400 invalid_parameter: message: file:row: detail`."""
@@ -374,6 +379,14 @@ def _opa_error(body: str) -> tuple[str, str, str]:
             details.append(f"{where}{one_line(str(error['message']))}")
     detail = "; ".join(details[:3]) + (f" (and {len(details) - 3} more)" if len(details) > 3 else "")
     return code, message, detail
+
+
+def _timed_out(err: BaseException) -> bool:
+    """requests reports a read timeout on an idempotent request with retries off as a ConnectionError."""
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    reason = getattr(err.args[0], "reason", None) if err.args else None
+    return isinstance(reason, Urllib3Timeout)
 
 
 def _reason(err: BaseException) -> str:

@@ -31,6 +31,7 @@ from typing import Any, BinaryIO
 from checker.audit import GENESIS_HASH, HASH_FIELD, HASH_SUFFIX_LEN, HASH_SUFFIX_PREFIX, entry_hash
 from checker.errors import InputError
 
+GENESIS_BYTES = GENESIS_HASH.encode("ascii")
 CHUNK_SIZE = 1 << 22
 MAX_LINE_BYTES = 1 << 20
 MAX_LISTED = 50
@@ -59,25 +60,25 @@ class _Problems:
             self.listed.append({"line": line, "reason": reason})
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
-    """Everything the verifier remembers while streaming: O(1) in the file size."""
+    """Everything the verifier remembers while streaming: O(1) in the file size (hashes and times as bytes)."""
 
-    expect_prev: str | None
+    expect_prev: bytes
     entries: int = 0
-    last_hash: str | None = None
+    last_hash: bytes | None = None
     last_hash_line: int = 0
-    last_seq: int | None = None
-    first_ts: str | None = None
-    last_ts: str | None = None
-    last_day: str | None = None
+    last_seq: int = 0
+    first_ts: bytes | None = None
+    last_ts: bytes | None = None
+    last_day: bytes | None = None
     max_gap_days: int = 0
     max_gap_line: int | None = None
     starts_at_genesis: bool | None = None
-    first_prev_hash: str | None = None
+    first_prev_hash: bytes | None = None
     crlf_lines: int = 0
-    event_counts: dict[str, int] = field(default_factory=dict)
-    models: dict[tuple[str, str], int] = field(default_factory=dict)
+    event_counts: dict[bytes, int] = field(default_factory=dict)
+    models: dict[tuple[bytes, bytes], int] = field(default_factory=dict)
     hash_failures: _Problems = field(default_factory=_Problems)
     chain_breaks: _Problems = field(default_factory=_Problems)
     unparseable: _Problems = field(default_factory=_Problems)
@@ -99,10 +100,10 @@ def verify_audit_log(
     """
     file = Path(path)
     shown = display_path or str(path)
-    for name, value in (("expect_first_prev", expect_first_prev), ("expect_head", expect_head)):
+    for name, value in (("continuation hash", expect_first_prev), ("expected head hash", expect_head)):
         if value is not None and not _HEX64.fullmatch(value):
             raise InputError(f"{shown}: {name}: expected 64 lowercase hex characters, got {value!r}")
-    state = _State(expect_prev=expect_first_prev or GENESIS_HASH)
+    state = _State(expect_prev=(expect_first_prev or GENESIS_HASH).encode("ascii"))
     hasher = _BackgroundDigest()
     lines = 0
     final_newline = True
@@ -176,28 +177,60 @@ def _lines(handle: BinaryIO, shown: str, digest: _BackgroundDigest) -> Iterator[
 
 
 def _check_line(state: _State, lineno: int, line: bytes, complete: bool) -> None:
-    """Check one line's hash, chain link, sequence and time order; record what it proves."""
-    if line.endswith(b"\r"):
+    """Check one line's hash, chain link, sequence and time order; record what it proves.
+
+    Fields stay bytes (ASCII hashes and timestamps compare the same as bytes); names are decoded once, at the end.
+    """
+    if line[-1:] == b"\r":
         state.crlf_lines += 1
         line = line[:-1]
     parsed = _fast_parse(line) or _slow_parse(state, lineno, line, complete)
     if parsed is None:
         return
-    event, model, version, prev, seq, ts, recorded = parsed
+    event, model, version, prev, seq_text, ts, recorded = parsed
+    seq = int(seq_text)
     state.entries += 1
-    state.event_counts[event] = state.event_counts.get(event, 0) + 1
+    counts = state.event_counts
+    counts[event] = counts.get(event, 0) + 1
     key = (model, version)
-    if key in state.models or len(state.models) < MAX_MODELS:
-        state.models[key] = state.models.get(key, 0) + 1
-    in_step = state.last_seq is None or seq == state.last_seq + 1
-    seq_note = "" if in_step else f" (seq {seq}, expected {state.last_seq + 1})"  # type: ignore[operator]
-    if state.last_hash is None:
+    models = state.models
+    if key in models:
+        models[key] += 1
+    elif len(models) < MAX_MODELS:
+        models[key] = 1
+    last_hash = state.last_hash
+    if last_hash is None or prev != last_hash or seq != state.last_seq + 1:
+        _chain_problem(state, lineno, prev, seq)
+    state.last_hash = recorded
+    state.last_hash_line = lineno
+    state.last_seq = seq
+    last_ts = state.last_ts
+    if last_ts is None:
+        state.first_ts = state.last_ts = ts
+        state.last_day = ts[:10]
+    elif ts > last_ts:
+        state.last_ts = ts
+        if ts[:10] != state.last_day:
+            _new_day(state, lineno, ts[:10])
+    elif ts < last_ts:
+        state.out_of_order.add(
+            lineno, f"timestamp {ts.decode()} is earlier than the previous entry's {last_ts.decode()}"
+        )
+
+
+def _chain_problem(state: _State, lineno: int, prev: bytes, seq: int) -> None:
+    """The first entry, or a link that does not match: record what is wrong (nothing for a good first entry)."""
+    last_hash = state.last_hash
+    seq_note = ""
+    if last_hash is not None and seq != state.last_seq + 1:
+        seq_note = f" (seq {seq}, expected {state.last_seq + 1})"
+    if last_hash is None:
         state.first_prev_hash = prev
-        state.starts_at_genesis = prev == GENESIS_HASH
+        state.starts_at_genesis = prev == GENESIS_BYTES
         if prev != state.expect_prev:
-            what = "the genesis value" if state.expect_prev == GENESIS_HASH else "the expected continuation hash"
+            what = "the genesis value" if state.expect_prev == GENESIS_BYTES else "the expected continuation hash"
             state.chain_breaks.add(lineno, f"first entry's prev_hash is not {what} (earlier lines removed?)")
-    elif prev != state.last_hash:
+    elif prev != last_hash:
         state.chain_breaks.add(
             lineno,
             f"prev_hash does not match line {state.last_hash_line}'s content_hash "
@@ -205,51 +238,34 @@ def _check_line(state: _State, lineno: int, line: bytes, complete: bool) -> None
         )
     elif seq_note:
         state.chain_breaks.add(lineno, f"sequence number out of step{seq_note}")
-    state.last_hash = recorded
-    state.last_hash_line = lineno
-    state.last_seq = seq
-    if state.first_ts is None:
-        state.first_ts = ts
-    elif ts < state.last_ts:  # type: ignore[operator]
-        state.out_of_order.add(lineno, f"timestamp {ts} is earlier than the previous entry's {state.last_ts}")
-    day = ts[:10]
-    if state.last_day is not None and day > state.last_day:
-        gap = (date.fromisoformat(day) - date.fromisoformat(state.last_day)).days
+
+
+def _new_day(state: _State, lineno: int, day: bytes) -> None:
+    """Track the longest run of calendar days without an entry (checked only when the date changes)."""
+    if state.last_day is not None:
+        gap = (date.fromisoformat(day.decode()) - date.fromisoformat(state.last_day.decode())).days
         if gap > state.max_gap_days:
             state.max_gap_days, state.max_gap_line = gap, lineno
-    if state.last_ts is None or ts > state.last_ts:
-        state.last_ts = ts
-        state.last_day = day
+    state.last_day = day
 
 
-Parsed = tuple[str, str, str, str, int, str, str]
+Parsed = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes]
+"""event, model, model_version, prev_hash, seq, timestamp (fixed-width UTC), content_hash."""
 
 
 def _fast_parse(line: bytes) -> Parsed | None:
     """The writer's own layout: verify the hash over the line's bytes and slice the fields out."""
-    if len(line) <= HASH_SUFFIX_LEN or line[-HASH_SUFFIX_LEN:-66] != HASH_SUFFIX_PREFIX or line[-2:] != b'"}':
+    if line[-HASH_SUFFIX_LEN:-66] != HASH_SUFFIX_PREFIX or line[-2:] != b'"}':
         return None
     body = line[:-HASH_SUFFIX_LEN]
     recorded = line[-66:-2]
     if hashlib.sha256(body + b"}").hexdigest().encode() != recorded:
         return None
-    start = body.rfind(b',"event":"')
-    match = _FAST_TAIL.match(body, start) if start > 0 else None
+    match = _FAST_TAIL.match(body, body.rfind(b',"event":"'))
     if match is None:
         return None
     event, model, version, prev, seq, ts = match.groups()
-    try:
-        return (
-            event.decode(),
-            model.decode(),
-            version.decode(),
-            prev.decode(),
-            int(seq),
-            ts.decode(),
-            recorded.decode(),
-        )
-    except UnicodeDecodeError:
-        return None
+    return event, model, version, prev, seq, ts, recorded
 
 
 def _slow_parse(state: _State, lineno: int, line: bytes, complete: bool) -> Parsed | None:
@@ -263,7 +279,7 @@ def _slow_parse(state: _State, lineno: int, line: bytes, complete: bool) -> Pars
     if isinstance(fields, str):
         state.unparseable.add(lineno, fields)
         return None
-    if entry_hash(entry) != fields[6]:
+    if entry_hash(entry).encode("ascii") != fields[6]:
         state.hash_failures.add(lineno, "content_hash does not match the entry (line edited)")
     return fields
 
@@ -313,15 +329,9 @@ def _entry_fields(entry: dict[str, Any]) -> Parsed | str:
     timestamp = _normalise_timestamp(entry["timestamp"])
     if timestamp is None:
         return f"timestamp {entry['timestamp']!r} is not an ISO 8601 time with a UTC offset"
-    return (
-        entry["event"],
-        entry["model"],
-        entry["model_version"],
-        entry["prev_hash"],
-        seq,
-        timestamp,
-        entry[HASH_FIELD],
-    )
+    texts = (entry["event"], entry["model"], entry["model_version"], entry["prev_hash"], str(seq), timestamp)
+    event, model, version, prev, seq_text, ts = (text.encode("utf-8") for text in texts)
+    return event, model, version, prev, seq_text, ts, entry[HASH_FIELD].encode("ascii")
 
 
 def _normalise_timestamp(text: str) -> str | None:
@@ -335,18 +345,22 @@ def _normalise_timestamp(text: str) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
+
+
 def _summary(
     state: _State, shown: str, sha256: str, size: int, lines: int, final_newline: bool, expect_head: str | None
 ) -> dict[str, Any]:
     """The summary document; `intact` means every line verified and the chain is unbroken."""
-    if expect_head is not None and state.last_hash != expect_head:
+    if expect_head is not None and state.last_hash != expect_head.encode("ascii"):
         state.chain_breaks.add(
             max(lines, 1),
             "last entry's content_hash is not the expected head (lines cut off the end, or a different log)",
         )
     span = None
     if state.first_ts is not None and state.last_ts is not None:
-        delta = _parse_utc(state.last_ts) - _parse_utc(state.first_ts)
+        delta = _parse_utc(_text(state.last_ts)) - _parse_utc(_text(state.first_ts))
         span = round(delta.total_seconds() / 86400, 3)
     problems = {
         "hash_failures": state.hash_failures,
@@ -360,9 +374,9 @@ def _summary(
         "bytes": size,
         "lines": lines,
         "entries": state.entries,
-        "event_counts": dict(sorted(state.event_counts.items())),
+        "event_counts": dict(sorted((_text(event), n) for event, n in state.event_counts.items())),
         "models": [
-            {"model": model, "version": version, "entries": count}
+            {"model": _text(model), "version": _text(version), "entries": count}
             for (model, version), count in sorted(state.models.items())
         ],
         "span_days": span,
@@ -372,15 +386,17 @@ def _summary(
         "listed_max": MAX_LISTED,
         "intact": all(problems[name].total == 0 for name in ("hash_failures", "chain_breaks", "unparseable")),
     }
-    optional = {
+    optional: dict[str, Any] = {
         "first_timestamp": state.first_ts,
         "last_timestamp": state.last_ts,
-        "max_gap_line": state.max_gap_line,
         "head_hash": state.last_hash,
         "first_prev_hash": state.first_prev_hash,
-        "starts_at_genesis": state.starts_at_genesis,
     }
-    summary.update({key: value for key, value in optional.items() if value is not None})
+    summary.update({key: _text(value) for key, value in optional.items() if value is not None})
+    if state.max_gap_line is not None:
+        summary["max_gap_line"] = state.max_gap_line
+    if state.starts_at_genesis is not None:
+        summary["starts_at_genesis"] = state.starts_at_genesis
     for name, found in problems.items():
         summary[name] = found.listed
         summary[f"{name}_total"] = found.total

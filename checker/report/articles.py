@@ -34,6 +34,7 @@ ARTICLE_TITLES: dict[str, str] = {
     "Art. 72": "Post-market monitoring",
     "Art. 73": "Reporting of serious incidents",
     "Art. 86": "Right to explanation",
+    "Organisation rules": "comply's own rules, not legal requirements of the Act",
 }
 
 

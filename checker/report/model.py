@@ -130,14 +130,22 @@ def group_by_article(results: Sequence[RuleResult]) -> list[tuple[str, list[Rule
     groups: dict[str, list[RuleResult]] = {}
     for result in results:
         groups.setdefault(article_heading(result.article), []).append(result)
-    ordered = sorted(groups.items(), key=lambda item: article_sort_key(item[0]))
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == ORGANISATION_HEADING, article_sort_key(item[0])))
     return [(heading, sorted(items, key=lambda r: (STATUSES.index(r.status), r.id))) for heading, items in ordered]
 
 
 _ARTICLE = re.compile(r"^(Art(?:icle|\.)?\s*\d+|Annex\s+[IVXLC]+)", re.IGNORECASE)
 
 
+ORGANISATION_HEADING = "Organisation rules"
+"""Where comply's own rules (ids `org.*`, article "Organisation policy ...") are grouped: they support the
+Act but are not legal requirements, and the report must not present them as such."""
+
+
 def article_heading(article: str) -> str:
-    """'Art. 10(2)(f)' -> 'Art. 10'; anything else (comply's own rules) stays as written."""
-    match = _ARTICLE.match(article.strip())
-    return match.group(1) if match else article.strip()
+    """'Art. 10(2)(f)' -> 'Art. 10'; comply's own organisational rules share one heading."""
+    text = article.strip()
+    if text.lower().startswith("organisation"):
+        return ORGANISATION_HEADING
+    match = _ARTICLE.match(text)
+    return match.group(1) if match else text

@@ -78,17 +78,17 @@ gaps contains {"id": "art15.accuracy_robustness_cybersecurity", "msg": msg, "fie
 }
 
 gaps contains {"id": "art15.accuracy_robustness_cybersecurity", "msg": "no robustness tests documented", "field": "card.robustness.tests"} if {
-	not duties.non_empty_array(robustness.tests)
+	not duties.non_empty_array(object.get(robustness, "tests", null))
 }
 
 gaps contains {"id": "art15.accuracy_robustness_cybersecurity", "msg": msg, "field": sprintf("card.security.%s", [key])} if {
 	some key in ["threat_model", "adversarial_testing_uri"]
-	not duties.has_text(security[key])
+	not duties.has_text(object.get(security, key, null))
 	msg := sprintf("security evidence has no %s", [key])
 }
 
 gaps contains {"id": "art15.accuracy_robustness_cybersecurity", "msg": msg, "field": "card.robustness.feedback_loop_controls"} if {
 	card.model_details.continual_learning == true
-	not duties.has_text(robustness.feedback_loop_controls)
+	not duties.has_text(object.get(robustness, "feedback_loop_controls", null))
 	msg := "a system that keeps learning after release documents no feedback-loop controls (Art 15(4))"
 }

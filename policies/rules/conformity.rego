@@ -150,26 +150,26 @@ warn contains finding if some finding in duties.pending_notices(ids)
 # --- Art 43
 gaps contains {"id": "art43.conformity_assessment", "msg": msg, "field": "card.conformity.route"} if {
 	accepted := accepted_procedures[classification.conformity_route]
-	not conformity.route in accepted
+	not object.get(conformity, "route", null) in accepted
 	msg := sprintf("conformity route %v does not match the required %s (accepted: %s)", [object.get(conformity, "route", "none"), classification.conformity_route, concat(", ", sort(accepted))])
 }
 
 gaps contains {"id": "art43.conformity_assessment", "msg": msg, "field": "card.conformity.notified_body_id"} if {
 	conformity.route in {"notified_body_annex_vii", "msa_as_notified_body_annex_vii", "sectoral_procedure_art43_3"}
 	some key in ["notified_body_id", "certificate_id"]
-	not duties.has_text(conformity[key])
+	not duties.has_text(object.get(conformity, key, null))
 	msg := sprintf("route %s needs conformity.%s", [conformity.route, key])
 }
 
 gaps contains {"id": "art43.conformity_assessment", "msg": msg, "field": "card.conformity.harmonised_standards_fully_applied"} if {
 	classification.conformity_route != "internal_control_annex_vi"
 	conformity.route == "internal_control_annex_vi"
-	conformity.harmonised_standards_fully_applied != true
+	object.get(conformity, "harmonised_standards_fully_applied", null) != true
 	msg := "internal control for a biometric system requires harmonised standards or common specifications fully applied"
 }
 
 gaps contains {"id": "art43.conformity_assessment", "msg": "conformity assessment has no ISO completion date", "field": "card.conformity.completed_date"} if {
-	not duties.iso_date(conformity.completed_date)
+	not duties.iso_date(object.get(conformity, "completed_date", null))
 }
 
 gaps contains {"id": "art43.conformity_assessment", "msg": msg, "field": "card.conformity.completed_date"} if {
@@ -180,20 +180,20 @@ gaps contains {"id": "art43.conformity_assessment", "msg": msg, "field": "card.c
 
 # --- Art 47, 48
 gaps contains {"id": "art47.eu_declaration_of_conformity", "msg": "no EU declaration of conformity", "field": "card.conformity.declaration_uri"} if {
-	not duties.has_text(conformity.declaration_uri)
+	not duties.has_text(object.get(conformity, "declaration_uri", null))
 }
 
 gaps contains {"id": "art47.eu_declaration_of_conformity", "msg": "EU declaration of conformity not signed (no ISO signed_date)", "field": "card.conformity.signed_date"} if {
-	not duties.iso_date(conformity.signed_date)
+	not duties.iso_date(object.get(conformity, "signed_date", null))
 }
 
 gaps contains {"id": "art48.ce_marking", "msg": "CE marking not affixed", "field": "card.conformity.ce_marking"} if {
-	conformity.ce_marking != true
+	object.get(conformity, "ce_marking", null) != true
 }
 
 # --- Art 49
 registered_before_release(id) := {"id": id, "msg": "registration has no ISO date", "field": "card.registration.date"} if {
-	not duties.iso_date(registration.date)
+	not duties.iso_date(object.get(registration, "date", null))
 } else := {"id": id, "msg": msg, "field": "card.registration.date"} if {
 	registration.date > release_date
 	msg := sprintf("registered %s, after the release on %s", [registration.date, release_date])
@@ -201,7 +201,7 @@ registered_before_release(id) := {"id": id, "msg": "registration has no ISO date
 
 gaps contains {"id": id, "msg": "not registered in the EU database (no eu_db_id)", "field": "card.registration.eu_db_id"} if {
 	some id in ["art49.1.eu_database_registration", "art49.4.restricted_registration"]
-	not duties.has_text(registration.eu_db_id)
+	not duties.has_text(object.get(registration, "eu_db_id", null))
 }
 
 gaps contains finding if {
@@ -210,28 +210,28 @@ gaps contains finding if {
 }
 
 gaps contains {"id": "art49.4.restricted_registration", "msg": msg, "field": "card.registration.section"} if {
-	registration.section != "restricted"
+	object.get(registration, "section", null) != "restricted"
 	msg := "law-enforcement, migration or border systems are registered in the non-public (restricted) section"
 }
 
 gaps contains {"id": "art49.5.national_registration", "msg": msg, "field": sprintf("card.registration.%s", [key])} if {
 	some key in ["national_id", "national_authority"]
-	not duties.has_text(registration[key])
+	not duties.has_text(object.get(registration, key, null))
 	msg := sprintf("national registration has no %s", [key])
 }
 
 gaps contains {"id": "art49.2.register_non_high_risk", "msg": msg, "field": "card.registration.non_high_risk_id"} if {
-	not duties.has_text(registration.non_high_risk_id)
+	not duties.has_text(object.get(registration, "non_high_risk_id", null))
 	msg := "Annex III system relying on Art 6(3) is not registered (no non_high_risk_id)"
 }
 
 # --- Art 6(4)
 gaps contains {"id": "art6.4.document_assessment", "msg": msg, "field": sprintf("card.ai_act.derogation.%s", [key])} if {
 	some key in ["condition", "rationale", "assessed_by"]
-	not duties.has_text(derogation[key])
+	not duties.has_text(object.get(derogation, key, null))
 	msg := sprintf("the Art 6(3) assessment has no %s", [key])
 }
 
 gaps contains {"id": "art6.4.document_assessment", "msg": "the Art 6(3) assessment has no ISO date", "field": "card.ai_act.derogation.date"} if {
-	not duties.iso_date(derogation.date)
+	not duties.iso_date(object.get(derogation, "date", null))
 }

@@ -38,13 +38,13 @@ warn contains finding if some finding in duties.deferred(gaps)
 warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art10.data_governance", "msg": "no datasets documented", "field": "card.data_governance.datasets"} if {
-	not duties.non_empty_array(governance.datasets)
+	not duties.non_empty_array(object.get(governance, "datasets", null))
 }
 
 gaps contains {"id": "art10.data_governance", "msg": msg, "field": sprintf("card.data_governance.datasets.%d.%s", [i, key])} if {
 	some i, dataset in governance.datasets
 	some key in dataset_fields
-	not duties.has_text(dataset[key])
+	not duties.has_text(object.get(dataset, key, null))
 	msg := sprintf("dataset %d has no %s", [i, key])
 }
 
@@ -61,12 +61,12 @@ gaps contains {"id": "art10.data_governance", "msg": msg, "field": "card.ethical
 
 gaps contains {"id": "art10.data_governance", "msg": msg, "field": "card.ethical_considerations.bias_analysis.sensitive_features"} if {
 	bias_examined
-	not duties.non_empty_array(bias_analysis.sensitive_features)
+	not duties.non_empty_array(object.get(bias_analysis, "sensitive_features", null))
 	msg := "bias examination names no sensitive features"
 }
 
 gaps contains {"id": "art10.data_governance", "msg": msg, "field": "card.data_governance.special_category_safeguards"} if {
 	governance.special_category_data == true
-	not duties.has_text(governance.special_category_safeguards)
+	not duties.has_text(object.get(governance, "special_category_safeguards", null))
 	msg := "special-category personal data processed without the Art 10(5) safeguards documented"
 }

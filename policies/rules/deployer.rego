@@ -163,36 +163,36 @@ warn contains finding if some finding in duties.deferred(gaps)
 warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art26.1.use_per_instructions", "msg": "no instructions for use on record", "field": "card.deployer.instructions_uri"} if {
-	not duties.has_text(deployer.instructions_uri)
+	not duties.has_text(object.get(deployer, "instructions_uri", null))
 }
 
 gaps contains {"id": "art26.1.use_per_instructions", "msg": msg, "field": "card.deployer.instructions_followed"} if {
-	deployer.instructions_followed != true
+	object.get(deployer, "instructions_followed", null) != true
 	msg := "use according to the instructions is not confirmed"
 }
 
 gaps contains {"id": "art26.2.human_oversight_assignment", "msg": "no oversight persons assigned", "field": "card.deployer.oversight_persons"} if {
-	not duties.non_empty_array(deployer.oversight_persons)
+	not duties.non_empty_array(object.get(deployer, "oversight_persons", null))
 }
 
 gaps contains {"id": "art26.2.human_oversight_assignment", "msg": "no oversight training described", "field": "card.deployer.oversight_training"} if {
-	not duties.has_text(deployer.oversight_training)
+	not duties.has_text(object.get(deployer, "oversight_training", null))
 }
 
 gaps contains {"id": "art26.4.input_data_relevance", "msg": msg, "field": "card.deployer.input_data_relevance"} if {
-	deployer.controls_input_data != false
-	not duties.has_text(deployer.input_data_relevance)
+	object.get(deployer, "controls_input_data", null) != false
+	not duties.has_text(object.get(deployer, "input_data_relevance", null))
 	msg := "relevance and representativeness of the input data are not documented"
 }
 
 gaps contains {"id": "art26.5.monitoring_and_incident_notice", "msg": msg, "field": sprintf("card.deployer.%s", [key])} if {
 	some key in ["monitoring_procedure_uri", "provider_contact"]
-	not duties.has_text(deployer[key])
+	not duties.has_text(object.get(deployer, key, null))
 	msg := sprintf("deployer monitoring has no %s", [key])
 }
 
 gaps contains {"id": "art26.7.inform_workers", "msg": "workers were not informed", "field": "card.deployer.workers_informed_date"} if {
-	not duties.iso_date(deployer.workers_informed_date)
+	not duties.iso_date(object.get(deployer, "workers_informed_date", null))
 }
 
 gaps contains {"id": "art26.7.inform_workers", "msg": msg, "field": "card.deployer.workers_informed_date"} if {
@@ -203,29 +203,29 @@ gaps contains {"id": "art26.7.inform_workers", "msg": msg, "field": "card.deploy
 
 gaps contains {"id": "art26.10.post_rbi_authorisation", "msg": msg, "field": sprintf("card.deployer.rbi_authorisation.%s", [key])} if {
 	some key in ["authority", "ref"]
-	not duties.has_text(duties.section(deployer, "rbi_authorisation")[key])
+	not duties.has_text(object.get(duties.section(deployer, "rbi_authorisation"), key, null))
 	msg := sprintf("post-remote biometric identification authorisation has no %s", [key])
 }
 
 gaps contains {"id": "art26.11.inform_affected_persons", "msg": msg, "field": "card.deployer.affected_persons_notice"} if {
-	not duties.has_text(deployer.affected_persons_notice)
+	not duties.has_text(object.get(deployer, "affected_persons_notice", null))
 	msg := "affected persons are not informed that the system is used on them"
 }
 
 gaps contains {"id": "art86.explanation_on_request", "msg": msg, "field": "card.deployer.explanation_procedure_uri"} if {
-	not duties.has_text(deployer.explanation_procedure_uri)
+	not duties.has_text(object.get(deployer, "explanation_procedure_uri", null))
 	msg := "no procedure to explain decisions on request"
 }
 
 gaps contains {"id": "art27.fria", "msg": msg, "field": sprintf("card.fria.%s", [key])} if {
 	some key in ["completed_date", "msa_notified_date"]
-	not duties.iso_date(fria[key])
+	not duties.iso_date(object.get(fria, key, null))
 	msg := sprintf("fundamental-rights impact assessment has no %s", [key])
 }
 
 gaps contains {"id": "art27.fria", "msg": msg, "field": sprintf("card.fria.%s", [key])} if {
 	some key in ["affected_groups", "risks"]
-	not duties.non_empty_array(fria[key])
+	not duties.non_empty_array(object.get(fria, key, null))
 	msg := sprintf("fundamental-rights impact assessment lists no %s", [key])
 }
 
@@ -236,6 +236,6 @@ gaps contains {"id": "art27.fria", "msg": msg, "field": "card.fria.completed_dat
 }
 
 gaps contains {"id": "art49.3.deployer_registration", "msg": msg, "field": "card.registration.deployer_registration_id"} if {
-	not duties.has_text(registration.deployer_registration_id)
+	not duties.has_text(object.get(registration, "deployer_registration_id", null))
 	msg := "the deployer's use is not registered in the EU database"
 }

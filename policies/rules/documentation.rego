@@ -74,12 +74,12 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art11.technical_documentation", "msg": msg, "field": sprintf("card.technical_documentation.%s", [key])} if {
 	some key in ["uri", "version"]
-	not duties.has_text(documentation[key])
+	not duties.has_text(object.get(documentation, key, null))
 	msg := sprintf("technical documentation has no %s", [key])
 }
 
 gaps contains {"id": "art11.technical_documentation", "msg": "technical documentation has no ISO date (YYYY-MM-DD)", "field": "card.technical_documentation.date"} if {
-	not duties.iso_date(documentation.date)
+	not duties.iso_date(object.get(documentation, "date", null))
 }
 
 listed_sections := {s | some s in documentation.annex_iv_sections} if is_array(documentation.annex_iv_sections) else := set()
@@ -99,12 +99,12 @@ gaps contains {"id": "art11.technical_documentation", "msg": msg, "field": "card
 }
 
 gaps contains {"id": "art11.2.single_technical_documentation", "msg": msg, "field": "card.technical_documentation.sectoral_legislation"} if {
-	not duties.has_text(documentation.sectoral_legislation)
+	not duties.has_text(object.get(documentation, "sectoral_legislation", null))
 	msg := "the technical documentation does not name the Annex I sectoral legislation it also covers"
 }
 
 gaps contains {"id": "art18.documentation_retention_10y", "msg": msg, "field": "card.records.retention_years"} if {
-	not is_number(records.retention_years)
+	not is_number(object.get(records, "retention_years", null))
 	msg := "no documentation retention period declared"
 }
 

@@ -166,16 +166,16 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": id, "msg": msg, "field": sprintf("card.gpai.%s", [key])} if {
 	some id, key in document_for
-	not duties.has_text(gpai[key])
+	not duties.has_text(object.get(gpai, key, null))
 	msg := sprintf("no %s", [key])
 }
 
 gaps contains {"id": "art55.1.a.evaluation_adversarial_testing", "msg": "no evaluation reports", "field": "card.gpai.eval_reports"} if {
-	not duties.non_empty_array(gpai.eval_reports)
+	not duties.non_empty_array(object.get(gpai, "eval_reports", null))
 }
 
 gaps contains {"id": "art52.1.notify_commission", "msg": msg, "field": "card.gpai.notification_date"} if {
-	not duties.iso_date(gpai.notification_date)
+	not duties.iso_date(object.get(gpai, "notification_date", null))
 	msg := "the Commission was not notified (no notification_date)"
 }
 
@@ -183,7 +183,7 @@ representative := duties.section(gpai, "authorised_representative")
 
 gaps contains {"id": "art54.authorised_representative", "msg": msg, "field": sprintf("card.gpai.authorised_representative.%s", [key])} if {
 	some key in ["name", "address"]
-	not duties.has_text(representative[key])
+	not duties.has_text(object.get(representative, key, null))
 	msg := sprintf("EU authorised representative has no %s", [key])
 }
 

@@ -52,12 +52,12 @@ warn contains finding if some finding in duties.deferred(gaps)
 warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art14.human_oversight", "msg": msg, "field": "card.human_oversight.mode"} if {
-	not oversight.mode in oversight_modes
+	not object.get(oversight, "mode", null) in oversight_modes
 	msg := sprintf("oversight mode must be one of %s", [concat(", ", sort(oversight_modes))])
 }
 
 gaps contains {"id": "art14.human_oversight", "msg": "overseers cannot override or disregard outputs", "field": "card.human_oversight.override"} if {
-	oversight.override != true
+	object.get(oversight, "override", null) != true
 }
 
 can_stop if oversight.stop_mechanism == true
@@ -69,7 +69,7 @@ gaps contains {"id": "art14.human_oversight", "msg": "no stop mechanism to halt 
 }
 
 gaps contains {"id": "art14.human_oversight", "msg": "no overseeing roles assigned", "field": "card.human_oversight.roles"} if {
-	not duties.non_empty_array(oversight.roles)
+	not duties.non_empty_array(object.get(oversight, "roles", null))
 }
 
 trained if oversight.training == true
@@ -81,7 +81,7 @@ gaps contains {"id": "art14.human_oversight", "msg": "no oversight training desc
 }
 
 gaps contains {"id": "art14.5.dual_verification", "msg": msg, "field": "card.human_oversight.dual_verification"} if {
-	oversight.dual_verification != true
-	not duties.has_text(oversight.dual_verification_exemption)
+	object.get(oversight, "dual_verification", null) != true
+	not duties.has_text(object.get(oversight, "dual_verification_exemption", null))
 	msg := "identifications are not verified by two competent persons"
 }

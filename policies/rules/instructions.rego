@@ -37,7 +37,7 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art13.instructions_for_use", "msg": msg, "field": sprintf("card.instructions_for_use.%s", [key])} if {
 	some key in ["uri", "intended_purpose", "limitations", "oversight_measures", "log_access"]
-	not duties.has_text(instructions[key])
+	not duties.has_text(object.get(instructions, key, null))
 	msg := sprintf("instructions for use have no %s", [key])
 }
 

@@ -25,7 +25,7 @@ checks contains id if some id in duties.owed(ids)
 #   remediation: Link the training programme in ai_literacy.programme_uri and record ai_literacy.last_training.
 warn contains finding if {
 	duties.applies("art4.ai_literacy")
-	not duties.has_text(literacy.programme_uri)
+	not duties.has_text(object.get(literacy, "programme_uri", null))
 	finding := {"id": "art4.ai_literacy", "msg": "no AI-literacy programme on record", "field": "card.ai_literacy.programme_uri"}
 }
 

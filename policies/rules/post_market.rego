@@ -60,23 +60,23 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art72.post_market_monitoring", "msg": msg, "field": sprintf("card.post_market_monitoring.%s", [key])} if {
 	some key in ["plan_uri", "cadence"]
-	not duties.has_text(monitoring[key])
+	not duties.has_text(object.get(monitoring, key, null))
 	msg := sprintf("post-market monitoring has no %s", [key])
 }
 
 gaps contains {"id": "art72.post_market_monitoring", "msg": "post-market monitoring tracks no metrics", "field": "card.post_market_monitoring.metrics"} if {
-	not duties.non_empty_array(monitoring.metrics)
+	not duties.non_empty_array(object.get(monitoring, "metrics", null))
 }
 
 gaps contains {"id": "art73.serious_incident_reporting", "msg": msg, "field": sprintf("card.incident_response.%s", [key])} if {
 	some key in ["procedure_uri", "contact"]
-	not duties.has_text(incidents[key])
+	not duties.has_text(object.get(incidents, key, null))
 	msg := sprintf("incident response has no %s", [key])
 }
 
 gaps contains {"id": "art73.serious_incident_reporting", "msg": msg, "field": sprintf("card.incident_response.deadlines_days.%s", [kind])} if {
 	some kind, maximum in legal_maximum
-	not is_number(deadlines[kind])
+	not is_number(object.get(deadlines, kind, null))
 	msg := sprintf("no %s reporting deadline declared (legal maximum %v days)", [kind, maximum])
 }
 

@@ -249,7 +249,7 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art5.2.necessity_proportionality_safeguards", "msg": msg, "field": sprintf("card.ai_act.rbi.%s", [key])} if {
 	some key in ["necessity_assessment_uri", "limits"]
-	not duties.has_text(rbi[key])
+	not duties.has_text(object.get(rbi, key, null))
 	msg := sprintf("real-time RBI use has no %s", [key])
 }
 
@@ -257,12 +257,12 @@ authorisation := duties.section(rbi, "authorisation")
 
 gaps contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": sprintf("card.ai_act.rbi.authorisation.%s", [key])} if {
 	some key in ["authority", "ref"]
-	not duties.has_text(authorisation[key])
+	not duties.has_text(object.get(authorisation, key, null))
 	msg := sprintf("real-time RBI authorisation has no %s", [key])
 }
 
 gaps contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": "card.ai_act.rbi.authorisation.date"} if {
-	not duties.iso_date(authorisation.date)
+	not duties.iso_date(object.get(authorisation, "date", null))
 	msg := "real-time RBI authorisation has no ISO date"
 }
 
@@ -276,6 +276,6 @@ notifications := duties.section(rbi, "notifications")
 
 gaps contains {"id": "art5.4.notify_msa_and_dpa", "msg": msg, "field": sprintf("card.ai_act.rbi.notifications.%s", [key])} if {
 	some key in ["msa_date", "dpa_date"]
-	not duties.iso_date(notifications[key])
+	not duties.iso_date(object.get(notifications, key, null))
 	msg := sprintf("real-time RBI use not notified (%s)", [key])
 }

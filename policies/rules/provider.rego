@@ -79,23 +79,23 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art16.provider_name_contact", "msg": msg, "field": sprintf("card.model_details.provider.%s", [key])} if {
 	some key in ["name", "address"]
-	not duties.has_text(provider[key])
+	not duties.has_text(object.get(provider, key, null))
 	msg := sprintf("provider %s not stated", [key])
 }
 
 gaps contains {"id": "art17.quality_management_system", "msg": msg, "field": sprintf("card.qms.%s", [key])} if {
 	some key in ["uri", "scope", "owner"]
-	not duties.has_text(qms[key])
+	not duties.has_text(object.get(qms, key, null))
 	msg := sprintf("quality-management system has no %s", [key])
 }
 
 gaps contains {"id": "art20.corrective_actions", "msg": msg, "field": "card.qms.corrective_action_procedure_uri"} if {
-	not duties.has_text(qms.corrective_action_procedure_uri)
+	not duties.has_text(object.get(qms, "corrective_action_procedure_uri", null))
 	msg := "no corrective-action procedure"
 }
 
 gaps contains {"id": "art22.authorised_representative", "msg": msg, "field": sprintf("card.authorised_representative.%s", [key])} if {
 	some key in ["name", "address", "mandate_uri"]
-	not duties.has_text(representative[key])
+	not duties.has_text(object.get(representative, key, null))
 	msg := sprintf("EU authorised representative has no %s", [key])
 }

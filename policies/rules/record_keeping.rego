@@ -50,9 +50,10 @@ fact(key) := evidence[key] if {
 	key in object.keys(card_block)
 }
 
-has_fact(key) if from_evidence(key)
-
-has_fact(key) if key in object.keys(card_block)
+has_fact(key) if {
+	some source in [evidence, card_block]
+	key in object.keys(source)
+}
 
 # The input-document path a finding about `key` points at (the card when the facts came from it).
 fact_field(key) := concat(".", ["evidence.logging", key]) if {
@@ -98,6 +99,15 @@ retention_threshold := thresholds.log_retention_days
 declared_retention := fact("retention_days") if is_number(fact("retention_days"))
 
 rotation_days := evidence.rotation_retention_days if evidence.rotation == "time"
+
+# Fail closed: a rule whose threshold is missing from the policy data reports that, never passes.
+threshold_keys := {
+	"art19.log_retention_6m": {"log_retention_days"},
+	"art26.6.log_retention_6m": {"log_retention_days"},
+	"org.audit_log.covers_period": {"log_retention_days", "audit_log_coverage_grace_days", "audit_log_max_silence_days"},
+}
+
+missing_thresholds(id) := {key | some key in threshold_keys[id]; not is_number(object.get(thresholds, key, null))}
 
 rotation_handler := evidence.rotation_handler
 
@@ -220,6 +230,12 @@ gaps contains {"id": id, "msg": msg, "field": fact_field("retention_days")} if {
 	some id in retention_ids
 	declared_retention < retention_threshold
 	msg := sprintf("logs are kept %v days, fewer than the %v days (six months) required", [declared_retention, retention_threshold])
+}
+
+gaps contains {"id": id, "msg": msg} if {
+	some id in retention_ids
+	some key in missing_thresholds(id)
+	msg := sprintf("policy data has no numeric thresholds.%s: log retention cannot be checked", [key])
 }
 
 gaps contains {"id": id, "msg": msg, "field": handler_field(rotation_handler, "backupCount")} if {
@@ -374,6 +390,13 @@ iso_day(ns) := sprintf("%04d-%02d-%02d", time.date(ns))
 covers_period_owed if {
 	"org.audit_log.covers_period" in org_owed
 	audit.entries > 0
+}
+
+deny contains finding if {
+	covers_period_owed
+	some key in missing_thresholds("org.audit_log.covers_period")
+	msg := sprintf("organisation rule: policy data has no numeric thresholds.%s: coverage cannot be checked", [key])
+	finding := {"id": "org.audit_log.covers_period", "msg": msg}
 }
 
 # METADATA

@@ -304,3 +304,18 @@ test_long_silence_inside_the_log_warns if {
 	r := run(audit_with({"max_gap_days": 30, "max_gap_line": 41}), provider)
 	has(r.warn, "org.audit_log.covers_period", "logs/audit.jsonl:41: 30 days without any entry")
 }
+
+# --- fail closed on missing policy data -----------------------------------------------------------
+
+test_missing_thresholds_are_failures_not_passes if {
+	d := rk.deny with input as audit_with({}) with data.comply.thresholds as {}
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as provider
+	has(d, "art19.log_retention_6m", "thresholds.log_retention_days")
+	has(d, "org.audit_log.covers_period", "thresholds.audit_log_max_silence_days")
+}
+
+test_explicit_durable_false_wins_over_a_file_destination if {
+	r := run(with_card_logging({"durable": false}), provider)
+	has(r.deny, "art12.record_keeping_logging", "no durable log destination")
+}

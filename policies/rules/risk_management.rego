@@ -36,22 +36,22 @@ warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art9.risk_management", "msg": msg, "field": sprintf("card.risk_management.%s", [key])} if {
 	some key in ["plan_uri", "residual_risk_accepted_by"]
-	not duties.has_text(risk[key])
+	not duties.has_text(object.get(risk, key, null))
 	msg := sprintf("risk management has no %s", [key])
 }
 
 gaps contains {"id": "art9.risk_management", "msg": "no risks identified", "field": "card.risk_management.risks"} if {
-	not duties.non_empty_array(risk.risks)
+	not duties.non_empty_array(object.get(risk, "risks", null))
 }
 
 gaps contains {"id": "art9.risk_management", "msg": msg, "field": sprintf("card.risk_management.risks.%d.mitigation", [i])} if {
 	some i, item in risk.risks
-	not duties.has_text(item.mitigation)
+	not duties.has_text(object.get(item, "mitigation", null))
 	msg := sprintf("risk %d has no mitigation measure", [i])
 }
 
 gaps contains {"id": "art9.risk_management", "msg": "no ISO date of the last risk review", "field": "card.risk_management.last_review"} if {
-	not duties.iso_date(risk.last_review)
+	not duties.iso_date(object.get(risk, "last_review", null))
 }
 
 # Freshness is judged at the release the card describes (a new release moves the date), else at the

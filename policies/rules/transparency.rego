@@ -91,26 +91,26 @@ warn contains finding if some finding in duties.deferred(gaps)
 warn contains finding if some finding in duties.pending_notices(ids)
 
 gaps contains {"id": "art50.1.ai_interaction_disclosure", "msg": "no AI disclosure text", "field": "card.transparency.ai_disclosure.text"} if {
-	not duties.has_text(disclosure.text)
+	not duties.has_text(object.get(disclosure, "text", null))
 }
 
 gaps contains {"id": "art50.1.ai_interaction_disclosure", "msg": msg, "field": "card.transparency.ai_disclosure.shown_at"} if {
-	not disclosure.shown_at in {"first_interaction", "before_interaction"}
+	not object.get(disclosure, "shown_at", null) in {"first_interaction", "before_interaction"}
 	msg := "the AI disclosure must be shown at (or before) the first interaction"
 }
 
 gaps contains {"id": "art50.2.machine_readable_marking", "msg": msg, "field": "card.transparency.content_marking.method"} if {
-	not marking.method in {"c2pa", "watermark", "metadata"}
+	not object.get(marking, "method", null) in {"c2pa", "watermark", "metadata"}
 	msg := "generated content carries no machine-readable marking (c2pa, watermark or metadata)"
 }
 
 gaps contains {"id": "art50.2.machine_readable_marking", "msg": msg, "field": "card.transparency.content_marking.detector_available"} if {
-	marking.detector_available != true
+	object.get(marking, "detector_available", null) != true
 	msg := "the marking is not detectable (no detector available)"
 }
 
 gaps contains {"id": "art50.3.emotion_biometric_exposure_notice", "msg": msg, "field": "card.transparency.exposure_notice.text"} if {
-	not duties.has_text(transparency.exposure_notice.text)
+	not duties.has_text(object.get(duties.section(transparency, "exposure_notice"), "text", null))
 	msg := "exposed persons are not informed of the emotion recognition or biometric categorisation"
 }
 
@@ -119,11 +119,11 @@ labelled(value) if value == true
 labelled(value) if duties.has_text(value)
 
 gaps contains {"id": "art50.4.deepfake_disclosure", "msg": "deep fakes are not labelled", "field": "card.transparency.deepfake_label"} if {
-	not labelled(transparency.deepfake_label)
+	not labelled(object.get(transparency, "deepfake_label", null))
 }
 
 gaps contains {"id": "art50.4.public_interest_text_disclosure", "msg": msg, "field": "card.transparency.editorial_review"} if {
-	transparency.editorial_review != true
-	not labelled(transparency.public_interest_text_label)
+	object.get(transparency, "editorial_review", null) != true
+	not labelled(object.get(transparency, "public_interest_text_label", null))
 	msg := "AI-written public-interest text is neither labelled nor under editorial review"
 }

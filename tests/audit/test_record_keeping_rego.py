@@ -4,7 +4,6 @@ deleting any one deny/warn/gaps rule makes at least one test fail (every rule ha
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -161,3 +161,28 @@ def test_clock_going_backwards_is_reported_not_hidden(tmp_path: Path) -> None:
     assert summary["intact"] is True
     assert summary["out_of_order"] == [{"line": 2, "reason": summary["out_of_order"][0]["reason"]}]
     assert "earlier than the previous" in summary["out_of_order"][0]["reason"]
+
+
+def test_forked_children_get_their_own_lock(tmp_path: Path) -> None:
+    """A log opened before fork (gunicorn --preload) must still serialise the children's appends."""
+    import os
+
+    path = tmp_path / "forked.jsonl"
+    log = AuditLog(path, model="m", version="1")
+    log.prediction(request_id="parent")
+    children = []
+    for worker in range(4):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                for n in range(100):
+                    log.prediction(request_id=f"{worker}-{n}")
+            finally:
+                os._exit(0)
+        children.append(pid)
+    for pid in children:
+        os.waitpid(pid, 0)
+    log.close()
+    summary = verify_audit_log(path)
+    assert summary["entries"] == 401
+    assert summary["intact"] is True, summary["chain_breaks"][:3]

@@ -55,6 +55,8 @@ def fairlearn_reference(
         frame = MetricFrame(metrics=metrics, **kwargs)
         groups = {}
         for key, row in frame.by_group.iterrows():
+            if not row["count"] > 0:  # fairlearn lists every combination of an intersection, even empty ones
+                continue
             name = " & ".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
             groups[name] = {metric: float(row[metric]) for metric in metrics}
         return {

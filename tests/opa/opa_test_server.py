@@ -117,6 +117,15 @@ class OpaTestServer:
             self._replace(policies=candidate)
             return 200, {}
 
+    def activate(self, policies: Mapping[str, str], data: Mapping[str, Any]) -> tuple[int, Any]:
+        """Load a whole bundle at once, as OPA activates one (modules that call each other in any order)."""
+        with self.lock:
+            refused = compile_errors(policies, data)
+            if refused is not None:
+                return 400, refused
+            self._replace(policies=dict(policies), data=json.loads(json.dumps(dict(data))))
+            return 200, {}
+
     def delete_policy(self, policy_id: str) -> tuple[int, Any]:
         with self.lock:
             if policy_id not in self.state.policies:

@@ -1,0 +1,126 @@
+"""Benchmark: `comply audit-log verify` against the floor of just hashing the file once (`sha256sum`).
+
+    python bench/audit_verify.py                 # 250,000 and 1,000,000 lines
+    python bench/audit_verify.py --lines 2000000 --lines 1000000
+
+For each size it writes a realistic log (the writer's exact format, built with `checker.audit.encode_entry`),
+then times `sha256sum` on it and runs the verifier in a fresh process, reading that process's peak RSS from the
+kernel. It prints lines per second, the ratio to sha256sum (target: within 5x) and peak memory (target: flat
+as the file grows). Numbers are only compared within one run; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from checker.audit import GENESIS_HASH, encode_entry, format_timestamp  # noqa: E402
+
+EVENTS = ("prediction",) * 97 + ("override", "override", "deployment")
+
+
+def write_log(path: Path, lines: int) -> None:
+    """`lines` chained entries, one every 15 s, mostly predictions (a credit-scoring service's day)."""
+    start = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    prev = GENESIS_HASH
+    with path.open("wb", buffering=1 << 20) as out:
+        for n in range(lines):
+            event = EVENTS[n % len(EVENTS)]
+            data: dict[str, object] = {
+                "request_id": f"req-{n:09d}",
+                "decision": "approve",
+                "output": 0.5 + (n % 7) / 20,
+            }
+            data["inputs_sha256"] = format(n * 2654435761 % (1 << 256), "064x")
+            if event == "override":
+                data.update(original="approve", new="refer", reason="income not verified", operator="j.doe")
+            body = {
+                "data": data,
+                "event": event,
+                "model": "credit-scorer",
+                "model_version": "2.1.0",
+                "prev_hash": prev,
+                "seq": n + 1,
+                "timestamp": format_timestamp(start + timedelta(seconds=15 * n)),
+            }
+            line, prev = encode_entry(body)
+            out.write(line)
+
+
+def timed_child(argv: list[str]) -> tuple[float, int, str]:
+    """Run a command; return (wall seconds, peak RSS in MiB, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{argv[:3]} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss // 1024, out
+
+
+VERIFY = (
+    "import sys, json; from checker.evidence.audit_log import verify_audit_log; "
+    "s = verify_audit_log(sys.argv[1]); assert s['intact'] and s['entries'] == int(sys.argv[2]), s; "
+    "print(json.dumps({'entries': s['entries'], 'span_days': s['span_days']}))"
+)
+
+
+def bench(lines: int, workdir: Path) -> dict[str, float]:
+    path = workdir / f"audit-{lines}.jsonl"
+    write_log(path, lines)
+    size_mb = path.stat().st_size / 1e6
+    subprocess.run(["sha256sum", str(path)], capture_output=True, check=True)  # warm the page cache
+    floor, _, _ = timed_child(["sha256sum", str(path)])
+    baseline, base_rss, _ = timed_child([sys.executable, "-c", "import checker.evidence.audit_log"])
+    seconds, rss, _ = timed_child([sys.executable, "-c", VERIFY, str(path), str(lines)])
+    path.unlink()
+    return {
+        "lines": lines,
+        "mb": size_mb,
+        "sha256sum_s": floor,
+        "verify_s": seconds,
+        "startup_s": baseline,
+        "ratio": seconds / floor,
+        "lines_per_s": lines / seconds,
+        "rss_mib": rss,
+        "base_rss_mib": base_rss,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, action="append", help="log sizes in lines (repeatable)")
+    args = parser.parse_args()
+    if shutil.which("sha256sum") is None:
+        raise SystemExit("sha256sum not found: it is the baseline")
+    sizes = args.lines or [250_000, 1_000_000]
+    with tempfile.TemporaryDirectory(prefix="comply-bench-") as tmp:
+        rows = [bench(n, Path(tmp)) for n in sizes]
+    print(
+        f"{'lines':>10} {'MB':>7} {'sha256sum':>10} {'verify':>8} {'ratio':>6} {'lines/s':>11} {'peak RSS':>9} {'(import only)':>13}"
+    )
+    for r in rows:
+        print(
+            f"{r['lines']:>10,} {r['mb']:>7.0f} {r['sha256sum_s']:>9.2f}s {r['verify_s']:>7.2f}s {r['ratio']:>5.1f}x "
+            f"{r['lines_per_s']:>11,.0f} {r['rss_mib']:>6} MiB {r['base_rss_mib']:>9} MiB"
+        )
+    print("target: verify within 5x of sha256sum on the same file; peak RSS flat across sizes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+package comply.rules.deployer_test
+
+import data.comply.lib.fixtures_test as fx
+import data.comply.lib.testing_test as t
+import data.comply.rules.deployer as rules
+import rego.v1
+
+status(card, context, rule_id) := s if {
+	s := t.status_of(rules.deny, rules.warn, rules.checks, rule_id) with input as t.input_for(card, context)
+}
+
+messages(card, context, rule_id) := m if {
+	m := t.messages_of(rules.deny, rules.warn, rule_id) with input as t.input_for(card, context)
+}
+
+deployer_ids := [
+	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
+	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
+	"art26.11.inform_affected_persons", "art86.explanation_on_request", "art27.fria",
+]
+
+test_complete_deployer_passes if {
+	every rule_id in deployer_ids {
+		status(fx.deployer_card, fx.due, rule_id) == "pass"
+	}
+}
+
+test_each_duty_fails_without_its_evidence if {
+	every path, rule_id in {
+		"deployer/instructions_followed": "art26.1.use_per_instructions",
+		"deployer/instructions_uri": "art26.1.use_per_instructions",
+		"deployer/oversight_persons": "art26.2.human_oversight_assignment",
+		"deployer/oversight_training": "art26.2.human_oversight_assignment",
+		"deployer/input_data_relevance": "art26.4.input_data_relevance",
+		"deployer/provider_contact": "art26.5.monitoring_and_incident_notice",
+		"deployer/affected_persons_notice": "art26.11.inform_affected_persons",
+		"deployer/explanation_procedure_uri": "art86.explanation_on_request",
+		"fria/risks": "art27.fria",
+		"fria/msa_notified_date": "art27.fria",
+	} {
+		status(json.remove(fx.deployer_card, [path]), fx.due, rule_id) == "fail"
+	}
+}
+
+test_input_data_duty_lifted_when_deployer_does_not_control_input if {
+	card := object.union(json.remove(fx.deployer_card, ["deployer/input_data_relevance"]), {"deployer": {"controls_input_data": false}})
+	status(card, fx.due, "art26.4.input_data_relevance") == "pass"
+}
+
+test_fria_after_first_use_fails if {
+	card := object.union(fx.deployer_card, {"fria": {"completed_date": "2026-08-01"}})
+	status(card, fx.due, "art27.fria") == "fail"
+}
+
+workplace := object.union(fx.deployer_card, {"deployment": {"workplace": true}})
+
+test_workers_informed_before_use if {
+	status(workplace, fx.due, "art26.7.inform_workers") == "fail"
+	late := object.union(workplace, {"deployer": {"workers_informed_date": "2026-07-15"}})
+	status(late, fx.due, "art26.7.inform_workers") == "fail"
+	ok := object.union(workplace, {"deployer": {"workers_informed_date": "2026-06-01"}})
+	status(ok, fx.due, "art26.7.inform_workers") == "pass"
+}
+
+test_public_authority_registers_its_use if {
+	public := object.union(fx.deployer_card, {"deployment": {"deployer_type": "public_authority"}})
+	status(public, fx.due, "art49.3.deployer_registration") == "fail"
+	ok := object.union(public, {"registration": {"deployer_registration_id": "EU-DEP-9"}})
+	status(ok, fx.due, "art49.3.deployer_registration") == "pass"
+}
+
+post_rbi := object.union(fx.rbi_card, {"ai_act": {"biometric_timing": "post"}})
+
+test_post_rbi_needs_authorisation if {
+	status(post_rbi, fx.due, "art26.10.post_rbi_authorisation") == "fail"
+	ok := object.union(post_rbi, {"deployer": {"rbi_authorisation": {"authority": "Prosecutor", "ref": "P-77"}}})
+	status(ok, fx.due, "art26.10.post_rbi_authorisation") == "pass"
+}
+
+test_deployer_duties_wait_for_the_high_risk_date if status(fx.deployer_card, fx.early, "art26.1.use_per_instructions") == "warn"
+

@@ -1,0 +1,293 @@
+package comply.rules.fairness_test
+
+import data.comply.rules.fairness
+import rego.v1
+
+thresholds := {
+	"demographic_parity_difference": 0.10,
+	"equalized_odds_difference": 0.10,
+	"disparate_impact_ratio": 0.8,
+	"min_group_size": 30,
+}
+
+due := [{"id": "art10.data_governance", "applies_from": "2026-08-02", "in_force": true}]
+
+pending := [{"id": "art10.data_governance", "applies_from": "2027-12-02", "in_force": false}]
+
+context := {"reference_date": "2026-11-25", "timeline": "amended", "card_file": "card.yaml"}
+
+card := {"ethical_considerations": {"bias_analysis": {"sensitive_features": ["sex"]}}}
+
+metric(value, groups) := {"value": value, "rate": "selection_rate", "groups": groups}
+
+group(n) := {"count": n, "excluded": 0, "flags": []}
+
+# A computed feature whose numbers all meet the thresholds.
+sex := {
+	"columns": ["sex"],
+	"intersection": false,
+	"flags": [],
+	"groups": {"female": group(400), "male": group(500)},
+	"metrics": {
+		"demographic_parity_difference": metric(0.04, ["female", "male"]),
+		"equalized_odds_difference": metric(0.05, ["female", "male"]),
+		"disparate_impact_ratio": metric(0.9, ["female", "male"]),
+	},
+}
+
+evidence(features) := {"source": "computed", "sensitive_features": object.keys(features), "features": features}
+
+doc(features) := {"card": card, "evidence": {"fairness": evidence(features)}, "context": context}
+
+good := doc({"sex": sex})
+
+with_metric(name, entry) := doc({"sex": object.union(sex, {"metrics": object.union(sex.metrics, {name: entry})})})
+
+with_groups(groups) := doc({"sex": object.union(sex, {"groups": groups})})
+
+ids(findings) := {f.id | some f in findings}
+
+deny_of(input_doc) := result if {
+	result := fairness.deny with input as input_doc
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+warn_of(input_doc) := result if {
+	result := fairness.warn with input as input_doc
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+checks_of(input_doc) := result if {
+	result := fairness.checks with input as input_doc
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+# ---- art10.2.f.bias_examination ---------------------------------------------------------------
+
+test_good_evidence_passes_everything if {
+	count(deny_of(good)) == 0
+	count(warn_of(good)) == 0
+	checks_of(good) == {
+		"art10.2.f.bias_examination", "org.fairness.demographic_parity", "org.fairness.equalized_odds",
+		"org.fairness.disparate_impact", "org.fairness.min_group_size",
+	}
+}
+
+test_nothing_applies_to_minimal_risk if {
+	no_evidence := {"card": card, "evidence": {}, "context": context}
+	checks := fairness.checks with input as no_evidence
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "minimal"
+		with data.comply.classification.obligations as []
+	count(checks) == 0
+	denied := fairness.deny with input as doc({"sex": object.union(sex, {"metrics": {"demographic_parity_difference": metric(0.5, ["female", "male"])}})})
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "minimal"
+		with data.comply.classification.obligations as []
+	count(denied) == 0
+}
+
+test_missing_evidence_fails_when_due if {
+	denied := deny_of({"card": card, "evidence": {}, "context": context})
+	some finding in denied
+	finding.id == "art10.2.f.bias_examination"
+	finding.field == "evidence.fairness"
+	contains(finding.msg, "--predictions")
+}
+
+test_missing_evidence_warns_with_date_when_pending if {
+	no_evidence := {"card": card, "evidence": {}, "context": context}
+	denied := fairness.deny with input as no_evidence
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as pending
+	warned := fairness.warn with input as no_evidence
+		with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as pending
+	count(denied) == 0
+	some finding in warned
+	finding.field == "evidence.fairness"
+	contains(finding.msg, "applies from 2027-12-02")
+	some notice in warned
+	startswith(notice.msg, "not yet applicable")
+}
+
+test_undeclared_coverage_gap_fails if {
+	card_two := {"ethical_considerations": {"bias_analysis": {"sensitive_features": ["sex", "age_band"]}}}
+	denied := deny_of(object.union(good, {"card": card_two}))
+	some finding in denied
+	finding.id == "art10.2.f.bias_examination"
+	contains(finding.msg, "\"age_band\"")
+	finding.field == "card.ethical_considerations.bias_analysis.sensitive_features"
+}
+
+test_intersection_covers_its_columns if {
+	card_two := {"ethical_considerations": {"bias_analysis": {"sensitive_features": ["sex", "race"]}}}
+	both := object.union(sex, {"columns": ["sex", "race"], "intersection": true})
+	denied := deny_of({"card": card_two, "evidence": {"fairness": evidence({"sex & race": both})}, "context": context})
+	not "art10.2.f.bias_examination" in ids(denied)
+}
+
+test_declared_numbers_warn_that_they_are_unverified if {
+	declared := {"card": card, "context": context, "evidence": {"fairness": object.union(evidence({"sex": sex}), {"source": "declared"})}}
+	some finding in warn_of(declared)
+	finding.id == "art10.2.f.bias_examination"
+	finding.field == "evidence.fairness.source"
+	not "art10.2.f.bias_examination" in ids(deny_of(declared))
+}
+
+test_single_group_warns if {
+	single := doc({"sex": object.union(sex, {"flags": ["single_group"], "groups": {"female": group(900)}})})
+	some finding in warn_of(single)
+	finding.id == "art10.2.f.bias_examination"
+	contains(finding.msg, "single group")
+}
+
+# ---- org.fairness.demographic_parity ----------------------------------------------------------
+
+test_parity_gap_over_threshold_fails_naming_feature_groups_and_metric if {
+	denied := deny_of(with_metric("demographic_parity_difference", metric(0.14, ["female", "male"])))
+	some finding in denied
+	finding.id == "org.fairness.demographic_parity"
+	finding.field == "evidence.fairness.features.sex.metrics.demographic_parity_difference.value"
+	contains(finding.msg, "sex: demographic_parity_difference 0.140 between groups \"female\" and \"male\"")
+	contains(finding.msg, "exceeds 0.1")
+	contains(finding.msg, "not a legal limit")
+}
+
+test_parity_gap_at_threshold_passes if {
+	not "org.fairness.demographic_parity" in ids(deny_of(with_metric("demographic_parity_difference", metric(0.10, ["female", "male"]))))
+}
+
+test_parity_interval_containing_threshold_warns_instead_of_failing if {
+	entry := object.union(metric(0.12, ["female", "male"]), {"ci": [0.04, 0.2]})
+	input_doc := with_metric("demographic_parity_difference", entry)
+	not "org.fairness.demographic_parity" in ids(deny_of(input_doc))
+	some finding in warn_of(input_doc)
+	finding.id == "org.fairness.demographic_parity"
+	contains(finding.msg, "interval [0.040, 0.200]")
+	contains(finding.msg, "cannot tell")
+}
+
+test_parity_under_threshold_with_wide_interval_warns if {
+	entry := object.union(metric(0.06, ["female", "male"]), {"ci": [0.01, 0.15]})
+	"org.fairness.demographic_parity" in ids(warn_of(with_metric("demographic_parity_difference", entry)))
+}
+
+test_parity_interval_wholly_over_threshold_fails if {
+	entry := object.union(metric(0.3, ["female", "male"]), {"ci": [0.2, 0.4]})
+	"org.fairness.demographic_parity" in ids(deny_of(with_metric("demographic_parity_difference", entry)))
+}
+
+test_parity_threshold_missing_fails if {
+	denied := fairness.deny with input as good
+		with data.comply.thresholds as object.remove(thresholds, ["demographic_parity_difference"])
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+	some finding in denied
+	finding.id == "org.fairness.demographic_parity"
+	finding.field == "data.comply.thresholds.demographic_parity_difference"
+}
+
+# ---- org.fairness.equalized_odds --------------------------------------------------------------
+
+test_equalized_odds_gap_over_threshold_fails if {
+	denied := deny_of(with_metric("equalized_odds_difference", {"value": 0.2, "rate": "fpr", "groups": ["male", "female"]}))
+	some finding in denied
+	finding.id == "org.fairness.equalized_odds"
+	contains(finding.msg, "equalized_odds_difference 0.200 between groups \"male\" and \"female\"")
+}
+
+test_equalized_odds_interval_containing_threshold_warns if {
+	entry := {"value": 0.2, "rate": "fpr", "groups": ["male", "female"], "ci": [0.05, 0.3]}
+	input_doc := with_metric("equalized_odds_difference", entry)
+	not "org.fairness.equalized_odds" in ids(deny_of(input_doc))
+	"org.fairness.equalized_odds" in ids(warn_of(input_doc))
+}
+
+test_equalized_odds_threshold_missing_fails if {
+	denied := fairness.deny with input as good
+		with data.comply.thresholds as object.remove(thresholds, ["equalized_odds_difference"])
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+	"org.fairness.equalized_odds" in ids(denied)
+}
+
+# ---- org.fairness.disparate_impact ------------------------------------------------------------
+
+test_disparate_impact_under_four_fifths_fails if {
+	denied := deny_of(with_metric("disparate_impact_ratio", metric(0.7, ["female", "male"])))
+	some finding in denied
+	finding.id == "org.fairness.disparate_impact"
+	contains(finding.msg, "disparate_impact_ratio 0.700 between groups \"female\" and \"male\" is below 0.8")
+	contains(finding.msg, "organisational threshold")
+}
+
+test_disparate_impact_interval_containing_threshold_warns if {
+	entry := object.union(metric(0.7, ["female", "male"]), {"ci": [0.6, 0.85]})
+	input_doc := with_metric("disparate_impact_ratio", entry)
+	not "org.fairness.disparate_impact" in ids(deny_of(input_doc))
+	"org.fairness.disparate_impact" in ids(warn_of(input_doc))
+}
+
+test_undefined_disparate_impact_warns if {
+	entry := {"value": null, "rate": "selection_rate", "undefined": "every group has selection_rate 0, so the ratio is 0/0"}
+	some finding in warn_of(with_metric("disparate_impact_ratio", entry))
+	finding.id == "org.fairness.disparate_impact"
+	contains(finding.msg, "0/0")
+}
+
+test_disparate_impact_threshold_missing_fails if {
+	denied := fairness.deny with input as good
+		with data.comply.thresholds as object.remove(thresholds, ["disparate_impact_ratio"])
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+	"org.fairness.disparate_impact" in ids(denied)
+}
+
+# ---- org.fairness.min_group_size --------------------------------------------------------------
+
+test_small_group_fails_naming_it if {
+	denied := deny_of(with_groups({"female": group(12), "male": group(500)}))
+	some finding in denied
+	finding.id == "org.fairness.min_group_size"
+	finding.field == "evidence.fairness.features.sex.groups.female.count"
+	contains(finding.msg, "group \"female\" has 12 rows, fewer than 30")
+}
+
+test_missing_value_group_warns_instead_of_failing if {
+	missing := {"count": 3, "excluded": 0, "flags": ["small", "missing_value"]}
+	input_doc := with_groups({"female": group(400), "male": group(500), "<missing>": missing})
+	not "org.fairness.min_group_size" in ids(deny_of(input_doc))
+	some finding in warn_of(input_doc)
+	finding.id == "org.fairness.min_group_size"
+	contains(finding.msg, "3 rows have no value")
+}
+
+test_min_group_size_threshold_missing_fails if {
+	denied := fairness.deny with input as good
+		with data.comply.thresholds as object.remove(thresholds, ["min_group_size"])
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+	"org.fairness.min_group_size" in ids(denied)
+}
+
+test_org_rules_need_evidence_to_be_checked if {
+	checks := checks_of({"card": card, "evidence": {}, "context": context})
+	checks == {"art10.2.f.bias_examination"}
+}
+
+test_bootstrap_confidence_is_named_in_messages if {
+	entry := object.union(metric(0.3, ["female", "male"]), {"ci": [0.2, 0.4]})
+	base := with_metric("demographic_parity_difference", entry)
+	input_doc := object.union(base, {"evidence": {"fairness": {"bootstrap": {"confidence": 0.9}}}})
+	some finding in deny_of(input_doc)
+	contains(finding.msg, "(90% interval [0.200, 0.400])")
+}

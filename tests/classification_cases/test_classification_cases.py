@@ -1,0 +1,50 @@
+"""Every classification case (a card and what the AI Act makes of it) under regorus and OPA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.policies.engines import both
+
+CASES = sorted(Path(__file__).parent.glob("*.yaml"))
+DEFAULT_CONTEXT = {"reference_date": "2028-01-01", "timeline": "amended"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(case, dict) and "card" in case and "expect" in case, path.name
+    return case
+
+
+def test_there_are_enough_varied_cases() -> None:
+    tiers = {load(path)["expect"]["tier"] for path in CASES}
+    assert len(CASES) >= 40
+    assert {"prohibited", "high", "limited", "minimal", "undetermined", "out_of_scope"} <= tiers
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_case(path: Path) -> None:
+    case = load(path)
+    expect = case["expect"]
+    document = {"card": case["card"], "context": case.get("context", DEFAULT_CONTEXT)}
+    result = both("data.comply.classification.result", document)
+    assert result["tier"] == expect["tier"]
+    assert result["gpai"] == expect["gpai"]
+    assert sorted({r["basis"] for r in result["reasons"]}) == sorted(expect["bases"])
+    ids = [o["id"] for o in result["obligations"]]
+    if "obligations" in expect:
+        assert ids == sorted(expect["obligations"])
+    for wanted in expect.get("obligations_include", []):
+        assert wanted in ids, f"{wanted} missing from {ids}"
+    for unwanted in expect.get("obligations_exclude", []):
+        assert unwanted not in ids
+    for key in ("missing_facts", "conformity_route", "registration", "declared_tier"):
+        if key in expect:
+            assert result[key] == expect[key], key
+    for oid, in_force in expect.get("in_force", {}).items():
+        assert {o["id"]: o["in_force"] for o in result["obligations"]}[oid] is in_force
+    assert all(o["applies_from"] is None or o["applies_from"] <= "2030-12-31" for o in result["obligations"])

@@ -1,0 +1,168 @@
+"""Waivers from comply.yaml: a waived failure is WAIVED in every format and counted apart; an expired,
+incomplete, unknown or Art. 5 waiver waives nothing and fails org.waiver.valid at its line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from checker.engine.bundle import RuleMetadata
+from checker.waivers import WAIVER_RULE, judge_waiver
+from tests.conftest import EXAMPLES, comply
+from tests.gate.validators import junit_errors, report_errors, sarif_errors
+
+PINNED = ("--reference-date", "2026-11-25", "--timeline", "amended")
+GOOD_WAIVER = """\
+  - rule: org.approval
+    card: models/gaps/model_card.yaml
+    justification: Approval board meets on 2026-12-01 | ticket MRM-1
+    approved_by: Dr. Jana Novak
+    expires: 2026-12-31
+"""
+
+
+def project(tmp_path: Path, waivers: str, cards: tuple[str, ...] = ("credit-scoring-gaps",)) -> Path:
+    for name in cards:
+        target = tmp_path / "models" / name.replace("credit-scoring-", "")
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(EXAMPLES / name / "model_card.yaml", target / "model_card.yaml")
+    (tmp_path / "comply.yaml").write_text(f"waivers:\n{waivers}" if waivers else "fail_on_warn: false\n", encoding="utf-8")
+    return tmp_path
+
+
+def results(stdout: str) -> dict[str, dict[str, object]]:
+    document = json.loads(stdout)
+    assert report_errors(document) == []
+    return {result["id"]: result for result in document["cards"][0]["results"]}
+
+
+def baseline_failures(tmp_path: Path) -> set[str]:
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=project(tmp_path / "base", ""))
+    return {rule for rule, result in results(done.stdout).items() if result["status"] == "fail"}
+
+
+def test_a_valid_waiver_reports_waived_in_every_format(tmp_path: Path) -> None:
+    root = project(tmp_path, GOOD_WAIVER)
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
+    by_id = results(done.stdout)
+    assert by_id["org.approval"]["status"] == "waived"
+    assert by_id["org.approval"]["waiver"] == {
+        "justification": "Approval board meets on 2026-12-01 | ticket MRM-1",
+        "approved_by": "Dr. Jana Novak",
+        "expires": "2026-12-31",
+    }
+    assert by_id["org.approval"]["findings"], "a waived failure keeps its findings"
+    assert by_id["org.waiver.valid"]["status"] == "pass"
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["waived"] == 1
+
+    text = comply("check", "models", *PINNED, cwd=root).stdout
+    assert "WAIVED" in text and "waived by Dr. Jana Novak until 2026-12-31" in text and "1 waived" in text
+    markdown = comply("check", "models", *PINNED, "-f", "markdown", cwd=root).stdout
+    assert "### Waived" in markdown and "Dr. Jana Novak" in markdown and "ticket MRM-1" in markdown
+    junit = comply("check", "models", *PINNED, "-f", "junit", cwd=root).stdout
+    assert junit_errors(junit) == [] and "<skipped" in junit and "Dr. Jana Novak" in junit
+    sarif = json.loads(comply("check", "models", *PINNED, "-f", "sarif", cwd=root).stdout)
+    assert sarif_errors(sarif) == []
+    suppressed = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "org.approval"]
+    assert suppressed and all(r["suppressions"][0]["status"] == "accepted" for r in suppressed)
+    github = comply("check", "models", *PINNED, "-f", "github", cwd=root).stdout
+    assert any(line.startswith("::notice ") and "org.approval" in line for line in github.splitlines())
+
+
+def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
+    failing = sorted(baseline_failures(tmp_path))
+    assert failing
+    waivers = "".join(
+        f"  - rule: {rule}\n    justification: accepted for the pilot\n    approved_by: CRO\n    expires: 2027-01-31\n"
+        for rule in failing
+    )
+    done = comply("check", "models", *PINNED, cwd=project(tmp_path / "all", waivers))
+    assert done.returncode == 0, done.stdout
+    assert f"{len(failing)} waived" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("waiver", "message"),
+    [
+        (GOOD_WAIVER.replace("2026-12-31", "2026-11-24"), "expired on 2026-11-24 (reference date 2026-11-25)"),
+        (GOOD_WAIVER.replace("    approved_by: Dr. Jana Novak\n", ""), "approved_by is missing or empty"),
+        (GOOD_WAIVER.replace("    justification: Approval board meets on 2026-12-01 | ticket MRM-1\n", "    justification: ''\n"), "justification is missing or empty"),
+        (GOOD_WAIVER.replace("2026-12-31", "31/12/2026"), "is not a date like 2026-12-31"),
+        (GOOD_WAIVER.replace("rule: org.approval", "rule: org.aproval"), "no rule 'org.aproval' in the policy bundle"),
+    ],
+)
+def test_a_bad_waiver_waives_nothing_and_fails_at_its_line(tmp_path: Path, waiver: str, message: str) -> None:
+    root = project(tmp_path, waiver)
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
+    assert done.returncode == 1, done.stderr
+    by_id = results(done.stdout)
+    assert by_id["org.approval"]["status"] == "fail"
+    validity = by_id["org.waiver.valid"]
+    assert validity["status"] == "fail"
+    assert any(message in finding["message"] for finding in validity["findings"]), validity  # type: ignore[union-attr]
+    assert validity["file"] == "comply.yaml" and isinstance(validity["line"], int) and validity["line"] >= 2
+
+
+def test_a_waiver_for_another_card_does_not_apply(tmp_path: Path) -> None:
+    root = project(tmp_path, GOOD_WAIVER.replace("models/gaps/", "models/other/"))
+    by_id = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
+    assert by_id["org.approval"]["status"] == "fail"
+    assert "org.waiver.valid" not in by_id
+
+
+def test_a_card_glob_matches(tmp_path: Path) -> None:
+    root = project(tmp_path, GOOD_WAIVER.replace("models/gaps/model_card.yaml", "models/*/model_card.yaml"))
+    by_id = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
+    assert by_id["org.approval"]["status"] == "waived"
+
+
+def test_prohibited_practices_can_never_be_waived(tmp_path: Path) -> None:
+    waivers = textwrap.indent(
+        "- rule: art5.1.f\n  justification: we promise to be careful\n  approved_by: CEO\n  expires: 2027-01-31\n",
+        "  ",
+    )
+    root = project(tmp_path, waivers, cards=("workplace-emotion-monitor",))
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
+    assert done.returncode == 1
+    by_id = results(done.stdout)
+    assert by_id["art5.1.f"]["status"] == "fail"
+    messages = [f["message"] for f in by_id["org.waiver.valid"]["findings"]]  # type: ignore[union-attr]
+    assert any("prohibited practices (Art. 5) can never be waived" in m for m in messages), messages
+
+
+def test_waiver_shape_errors_are_input_errors(tmp_path: Path) -> None:
+    root = project(tmp_path, GOOD_WAIVER + "    approver: someone\n")
+    done = comply("check", "models", *PINNED, cwd=root)
+    assert done.returncode == 2 and "approver" in done.stderr
+
+
+def _meta(rule_id: str, article: str, **custom: object) -> RuleMetadata:
+    return RuleMetadata(rule_id, "t", "", article, "high", "fix", "f.rego", 1, "deny", "p", {"id": rule_id, **custom})
+
+
+@pytest.mark.parametrize(
+    ("meta", "waivable"),
+    [
+        (_meta("art5.1.f", "Art. 5(1)(f)"), False),
+        (_meta("art50.1.ai_interaction_disclosure", "Art. 50(1)"), True),
+        (_meta("org.x", "Article 5"), False),
+        (_meta("org.y", "Organisation policy", waivable=False), False),
+        (_meta("art19.log_retention_6m", "Art. 19(1)"), True),
+        (WAIVER_RULE, False),
+    ],
+)
+def test_which_rules_are_waivable(meta: RuleMetadata, waivable: bool) -> None:
+    assert meta.waivable is waivable
+
+
+def test_judging_a_waiver_is_date_exact() -> None:
+    rules = {"art19.log_retention_6m": _meta("art19.log_retention_6m", "Art. 19(1)")}
+    raw = {"rule": "art19.log_retention_6m", "justification": "j", "approved_by": "a", "expires": "2026-11-25"}
+    assert judge_waiver(0, raw, "2026-11-25", rules, "comply.yaml", lambda _p: 3).valid
+    assert not judge_waiver(0, raw, "2026-11-26", rules, "comply.yaml", lambda _p: 3).valid
+    assert not judge_waiver(0, {**raw, "expires": "20261125"}, "2026-11-01", rules, "comply.yaml", lambda _p: 3).valid
