@@ -17,7 +17,6 @@ from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
 from checker.errors import EngineError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
 from checker.evidence.card import find_cards
-from checker.evidence.loader import LoadedDocument
 from checker.evidence.provenance import tool_version
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult
 from checker.waivers import WaiverSet, load_waivers
@@ -134,23 +133,15 @@ def _finding(raw: Any, assembled: AssembledInput) -> Finding:
 
 
 def locate(field_path: str | None, line: Any, assembled: AssembledInput) -> Location:
-    """The file and line a finding's field points at (the card when the field is unknown)."""
+    """The file and line a finding's field points at (the card when the field is unknown).
+
+    A finding may carry its own `line` (an audit-log line, say); otherwise the line is looked up from
+    the field path in the file that supplied that part of the input document.
+    """
+    exact = line if isinstance(line, int) and not isinstance(line, bool) and line > 0 else None
     if field_path is None:
-        return Location(assembled.evidence_files[0].path, 1)
+        return Location(assembled.evidence_files[0].path, exact or 1)
     for prefix, source in sorted(assembled.sources.items(), key=lambda item: -len(item[0])):
         if field_path == prefix or field_path.startswith(prefix + "."):
-            local = field_path[len(prefix) + 1 :]
-            if isinstance(source, LoadedDocument):
-                label = _label_for(source, assembled)
-                exact = line if isinstance(line, int) and not isinstance(line, bool) else source.line_of(local)
-                return Location(label, exact)
-            return Location(source, line if isinstance(line, int) and not isinstance(line, bool) else None)
-    return Location(assembled.evidence_files[0].path, None)
-
-
-def _label_for(source: LoadedDocument, assembled: AssembledInput) -> str:
-    if source is assembled.card:
-        return assembled.evidence_files[0].path
-    from checker.evidence.provenance import display_path
-
-    return display_path(source.path)
+            return Location(source.label, exact or source.line_of(field_path[len(prefix) + 1 :]))
+    return Location(assembled.evidence_files[0].path, exact)

@@ -22,8 +22,8 @@ def comply(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m checker ARGS` the way a user runs `comply ARGS`."""
-    full_env = {**os.environ, "NO_COLOR": "1", "RUST_BACKTRACE": "1", **(env or {})}
-    full_env.pop("FORCE_COLOR", None)
+    inherited = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"}
+    full_env = {**inherited, "NO_COLOR": "1", "RUST_BACKTRACE": "1", **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH", "")]))
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],

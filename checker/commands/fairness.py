@@ -1,9 +1,156 @@
-"""Placeholder until this command lands."""
+"""`comply fairness`: compute per-group fairness numbers from a predictions file.
+
+Options come from the command line over comply.yaml's `fairness:` section (same names), so
+`comply fairness` and `comply check --predictions` compute the same thing. The JSON written with
+`-o` is the fairness evidence `comply check --fairness` reads. Exit 0 when computed (this command
+judges nothing: `comply check` does), 2 on bad input.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+
+from checker.console import fail, use_colour, write
+from checker.errors import ComplyError, UsageError
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    @app.command()
+    def fairness(
+        predictions: Optional[Path] = typer.Argument(
+            None,
+            help="Predictions file (.csv, .parquet, .jsonl); default: comply.yaml evidence.predictions.",
+            show_default=False,
+        ),
+        y_true: Optional[str] = typer.Option(None, "--y-true", help="Column of observed labels."),
+        y_pred: Optional[str] = typer.Option(None, "--y-pred", help="Column of predicted labels."),
+        sensitive: list[str] = typer.Option([], "--sensitive", "-s", help="Sensitive-feature column; repeatable."),
+        score: Optional[str] = typer.Option(
+            None, "--score", help="Column of predicted scores: adds the mean score per group; without --y-pred, "
+            "predictions are score >= --threshold."
+        ),
+        threshold: Optional[float] = typer.Option(None, "--threshold", help="Score threshold (default 0.5)."),
+        positive_label: list[str] = typer.Option(
+            [], "--positive-label", help="Label value that is the positive class (labels that are not 0/1 or "
+            "booleans); repeatable for several values."
+        ),
+        pred_positive_label: list[str] = typer.Option(
+            [], "--pred-positive-label", help="Positive class of the prediction column when it differs from the label's."
+        ),
+        intersections: Optional[bool] = typer.Option(
+            None, "--intersections/--no-intersections", help="Also analyse the intersection of all sensitive features."
+        ),
+        reference_group: list[str] = typer.Option(
+            [], "--reference-group", help="FEATURE=GROUP: the privileged group for the disparate-impact ratio."
+        ),
+        min_group_size: Optional[int] = typer.Option(
+            None, "--min-group-size", help="Flag groups with fewer rows (default 30)."
+        ),
+        bootstrap: Optional[int] = typer.Option(
+            None, "--bootstrap", help="Bootstrap resamples for confidence intervals (default 0: none)."
+        ),
+        seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the bootstrap (default 0)."),
+        confidence: Optional[float] = typer.Option(None, "--confidence", help="Interval coverage (default 0.95)."),
+        engine: Optional[str] = typer.Option(
+            None, "--engine", help="memory | stream | duckdb | auto (default: memory up to 1 GiB, else stream)."
+        ),
+        batch_rows: Optional[int] = typer.Option(None, "--batch-rows", help="Rows per batch when streaming."),
+        input_format: Optional[str] = typer.Option(
+            None, "--input-format", help="csv | parquet | jsonl (default: from the file name)."
+        ),
+        format: str = typer.Option("text", "--format", "-f", help="What to print: text (tables) or json."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the fairness JSON here."),
+        config: Optional[Path] = typer.Option(
+            None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
+        ),
+    ) -> None:
+        """Compute fairness evidence (per-group rates and disparity metrics) from predictions."""
+        try:
+            if format not in ("text", "json"):
+                raise UsageError(f"unknown --format {format!r}; choose text or json")
+            from checker.config import load_config
+            from checker.fairness.options import FairnessOptions, parse_reference
+
+            settings = load_config(config)
+            chosen: dict[str, Any] = dict(settings.fairness)
+            given = {
+                "y_true": y_true,
+                "y_pred": y_pred,
+                "sensitive": sensitive or None,
+                "score": score,
+                "threshold": threshold,
+                "positive_label": positive_label or None,
+                "pred_positive_label": pred_positive_label or None,
+                "intersections": intersections,
+                "reference_groups": dict(parse_reference(reference_group)) or None,
+                "min_group_size": min_group_size,
+                "bootstrap": bootstrap,
+                "seed": seed,
+                "confidence": confidence,
+                "engine": engine,
+                "batch_rows": batch_rows,
+                "file_format": input_format,
+            }
+            chosen.update({key: value for key, value in given.items() if value is not None})
+            if "y_true" not in chosen or "sensitive" not in chosen:
+                raise UsageError("name the label column (--y-true) and at least one --sensitive column")
+            options = FairnessOptions.from_mapping(chosen, where="fairness options")
+            path = predictions or settings.evidence.get("predictions")
+            if path is None:
+                raise UsageError("name a predictions file (or set evidence.predictions in comply.yaml)")
+            from checker.fairness.compute import compute_fairness
+
+            document = compute_fairness(path, options)
+            text = json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
+            if output is not None:
+                _write(output, text)
+            if format == "json":
+                if output is None:
+                    write(text)
+            else:
+                write(render_text(document))
+                if output is not None:
+                    write(f"wrote {output}\n")
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+
+
+def render_text(document: dict[str, Any]) -> str:
+    """The tables, as text (colour only on a terminal)."""
+    from rich.console import Console
+
+    from checker.fairness.render import fairness_tables
+
+    colour = use_colour()
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+        highlight=False,
+        width=120,
+    )
+    rows = document["rows"]
+    provenance = document["provenance"]
+    console.print(
+        f"{provenance['file']} ({provenance['format']}, sha256 {provenance['sha256'][:12]}...): "
+        f"{rows['used']} of {rows['total']} rows used, {rows['excluded']} excluded (missing label, prediction or score)"
+    )
+    for table in fairness_tables(document):
+        console.print()
+        console.print(table)
+    return buffer.getvalue()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write: {err.strerror}") from None

@@ -63,10 +63,12 @@ def archive_name(module: Module) -> str:
 def write_bundle(bundle: PolicyBundle) -> bytes:
     """The `.tar.gz` bytes of the bundle (deterministic)."""
     raw = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as compressed:
-        with tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive:
-            for item in _tar_entries(bundle_files(bundle)):
-                archive.addfile(*item)
+    with (
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.USTAR_FORMAT) as archive,
+    ):
+        for item in _tar_entries(bundle_files(bundle)):
+            archive.addfile(*item)
     return raw.getvalue()
 
 

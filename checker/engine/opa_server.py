@@ -78,7 +78,9 @@ class OpaSettings:
         token = config.get("token") or next((env[name] for name in TOKEN_ENV_VARS if env.get(name)), None)
         prefix = str(config.get("policy_prefix") or DEFAULT_POLICY_PREFIX).strip("/")
         if not _PREFIX.match(prefix):
-            raise UsageError(f"opa.policy_prefix: {prefix!r} is not a policy id prefix like 'comply' or 'teams/ml/comply'")
+            raise UsageError(
+                f"opa.policy_prefix: {prefix!r} is not a policy id prefix like 'comply' or 'teams/ml/comply'"
+            )
         return cls(
             url=url.rstrip("/"),
             scheme=scheme,
@@ -193,7 +195,6 @@ class OpaServerEngine:
     def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
         if not self._synced:
             self.sync()
-            self._synced = True
         body = self._call(f"querying {DECISION_QUERY}", self._client.query_rule, dict(input_doc), DECISION_PATH)
         if not isinstance(body, dict):
             raise EngineError(f"OPA server {self.settings.url}: the answer to {DECISION_QUERY} is not a JSON object")
@@ -220,7 +221,8 @@ class OpaServerEngine:
         own = self.settings.policy_prefix + "/"
         stale = sorted(str(item) for item in listed if str(item).startswith(own) and str(item) not in wanted)
         steps: list[tuple[str, Callable[[], Any]]] = [
-            (f"deleting stale policy {name}", _bind(self._client.delete_policy, quote(name, safe="/"))) for name in stale
+            (f"deleting stale policy {name}", _bind(self._client.delete_policy, quote(name, safe="/")))
+            for name in stale
         ]
         steps += [
             (
@@ -230,6 +232,7 @@ class OpaServerEngine:
             for name, module in wanted.items()
         ]
         self._until_settled(steps)
+        self._synced = True
 
     def _list_policy_ids(self) -> list[str]:
         """GET /v1/policies, without the trailing slash.
@@ -249,7 +252,9 @@ class OpaServerEngine:
         objects = [(path, value) for path, value in documents if isinstance(value, Mapping)]
         others = [(path, value) for path, value in documents if not isinstance(value, Mapping)]
         for path, value in objects:
-            self._call(f"writing data {'/'.join(path)}", self._client.update_or_create_data, dict(value), _endpoint(path))
+            self._call(
+                f"writing data {'/'.join(path)}", self._client.update_or_create_data, dict(value), _endpoint(path)
+            )
         for path, value in others:
             # opa-python-client only PUTs objects; arrays and scalars go in as a JSON Patch `add` on the parent.
             patch = [{"op": "add", "path": "/" + quote(path[-1], safe=""), "value": value}]
@@ -317,7 +322,7 @@ class OpaServerEngine:
             opa_errors.PolicyNotFoundError,
             opa_errors.QueryExecuteError,
             opa_errors.ConnectionsError,
-        ) as err:
+        ):
             raise EngineError(self._http_failure(action)) from None
         except (TypeError, ValueError) as err:
             raise EngineError(f"OPA server {url}: {action} failed: {one_line(str(err))[:300]}") from None
@@ -433,4 +438,3 @@ def _make_client(settings: OpaSettings) -> Any:
     if settings.scheme == "https":
         session.verify = settings.verify
     return client
-

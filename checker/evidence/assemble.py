@@ -51,6 +51,22 @@ class Context:
         return cls(date, timeline or config.timeline or "amended")
 
 
+def _no_lines(_: str) -> int | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the facts under one input-document prefix came from: a file label and a field -> line lookup."""
+
+    label: str
+    line_of: Callable[[str], int | None] = _no_lines
+
+    @classmethod
+    def of(cls, loaded: LoadedDocument) -> Source:
+        return cls(display_path(loaded.path), loaded.line_of)
+
+
 @dataclass(frozen=True)
 class AssembledInput:
     """The input document plus what is needed to point findings back at files and lines."""
@@ -58,11 +74,11 @@ class AssembledInput:
     document: dict[str, Any]
     card: LoadedDocument
     evidence_files: tuple[EvidenceFile, ...]
-    sources: Mapping[str, LoadedDocument | str] = field(default_factory=dict)
+    sources: Mapping[str, Source] = field(default_factory=dict)
     git_commit: str | None = None
 
 
-Collected = tuple[dict[str, Any], EvidenceFile, "LoadedDocument | str"]
+Collected = tuple[dict[str, Any], EvidenceFile, Source]
 Collector = Callable[[Path, Config], Collected]
 
 
@@ -70,7 +86,7 @@ def _collect_fairness(path: Path, config: Config) -> Collected:
     from checker.evidence.fairness import load_fairness_file
 
     document, loaded = load_fairness_file(path)
-    return document, EvidenceFile("fairness", display_path(path), loaded.sha256), loaded
+    return document, EvidenceFile("fairness", display_path(path), loaded.sha256), Source.of(loaded)
 
 
 def _collect_predictions(path: Path, config: Config) -> Collected:
@@ -78,21 +94,25 @@ def _collect_predictions(path: Path, config: Config) -> Collected:
 
     document = predictions_evidence(path, config.fairness)
     digest = str((document.get("file") or {}).get("sha256", ""))
-    return document, EvidenceFile("predictions", display_path(path), digest), display_path(path)
+    return document, EvidenceFile("predictions", display_path(path), digest), Source(display_path(path))
 
 
 def _collect_logging(path: Path, config: Config) -> Collected:
-    from checker.evidence.logging import load_logging_evidence
+    from checker.evidence.logging import line_for, load_logging_evidence
 
     document, loaded = load_logging_evidence(path)
-    return document, EvidenceFile("logging", display_path(path), loaded.sha256), loaded
+
+    def line_of(local: str) -> int | None:
+        return line_for(document, local) or loaded.line_of(local)
+
+    return document, EvidenceFile("logging", display_path(path), loaded.sha256), Source(display_path(path), line_of)
 
 
 def _collect_audit_log(path: Path, config: Config) -> Collected:
     from checker.evidence.audit_log import verify_audit_log
 
     summary = verify_audit_log(path)
-    return summary, EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))), display_path(path)
+    return summary, EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))), Source(display_path(path))
 
 
 COLLECTORS: dict[str, tuple[str, Collector]] = {
@@ -111,7 +131,7 @@ def assemble(card_path: Path, paths: EvidencePaths, context: Context, config: Co
     validate(card.data, "model_card", source=card, label=card_label)
     evidence: dict[str, Any] = {}
     files = [EvidenceFile("model_card", card_label, card.sha256)]
-    sources: dict[str, LoadedDocument | str] = {"card": card}
+    sources: dict[str, Source] = {"card": Source(card_label, card.line_of)}
     chosen = paths.resolve(config)
     if "fairness" in chosen and "predictions" in chosen:
         from checker.errors import UsageError

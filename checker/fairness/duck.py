@@ -4,17 +4,22 @@ DuckDB scans the file out of core and in parallel and returns one row per (group
 prediction) combination with its row count. Those few rows go through the same `Counter` as every
 other engine, weighted by their counts, so labels are coerced, missing values grouped and metrics
 derived by exactly the same code: only the scan differs. Its CSV reading is told the same missing
-tokens and reads sensitive columns as text, like the Arrow reader.
+tokens, reads sensitive columns as text (like the Arrow reader) and label columns as text typed the
+way Arrow's reader would type them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.errors import InputError, UsageError, one_line
 from checker.fairness.counts import PRED_FROM_SCORE, ROWS, SCORE_MISSING, SCORE_SUM, Counter
 from checker.fairness.options import FairnessOptions
 from checker.fairness.readers import NULL_TOKENS, check_columns
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_RESULT_ROWS = 5_000_000
 """More distinct (group, label, prediction) rows than this means a label column is not a label."""
@@ -39,7 +44,8 @@ def source_sql(path: Path, fmt: str, options: FairnessOptions, *, typed: bool = 
     nulls = ", ".join(_literal(token) for token in NULL_TOKENS)
     if not typed:
         return f"read_csv({location}, header=true, nullstr=[{nulls}])"
-    types = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in options.sensitive)
+    text_columns = [*options.sensitive, options.y_true] + ([options.y_pred] if options.y_pred else [])
+    types = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in text_columns)
     return f"read_csv({location}, header=true, types={{{types}}}, nullstr=[{nulls}])"
 
 
@@ -77,8 +83,9 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
     try:
         columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()]
         check_columns(path, columns, options)
-        result = connection.execute(grouped_sql(path, fmt, options))
-        table = result.fetch_arrow_table()
+        relation = connection.sql(grouped_sql(path, fmt, options))
+        # DuckDB 2.x calls it to_arrow_table, 1.x arrow
+        table = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
     except duckdb.Error as err:
         raise InputError(f"{path}: duckdb cannot read it as {fmt}: {one_line(str(err))}") from None
     finally:
@@ -88,4 +95,25 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
             f"{path}: more than {MAX_RESULT_ROWS} distinct group/label combinations; "
             f"are {options.y_true!r} and the prediction column binary labels?"
         )
+    if fmt == "csv":
+        table = _typed_like_arrow_csv(table, [options.y_true] + ([options.y_pred] if options.y_pred else []))
     counter.add(table, weights=ROWS)
+
+
+def _typed_like_arrow_csv(table: pa.Table, columns: list[str]) -> pa.Table:
+    """Type the label columns, read as text, the way Arrow's CSV reader infers them (integer, then
+    boolean, then float, else text): DuckDB's own CSV sniffer reads e.g. yes/no as booleans, which
+    would give labels another meaning than in the other engines."""
+    import pyarrow as pa
+
+    for name in columns:
+        index = table.schema.get_field_index(name)
+        column = table.column(index)
+        for kind in (pa.int64(), pa.bool_(), pa.float64()):
+            try:
+                column = column.cast(kind)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+            break
+        table = table.set_column(index, name, column)
+    return table

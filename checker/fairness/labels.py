@@ -43,6 +43,9 @@ def binarize(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
         return np.zeros(len(array), np.uint8), np.zeros(len(array), np.bool_)
     if pa.types.is_boolean(kind):
         return _binarize_boolean(array, column, positive)
+    if pa.types.is_decimal(kind):  # DuckDB reads some integer columns as DECIMAL
+        array = array.cast(pa.float64())
+        kind = array.type
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         return _binarize_number(array, column, positive)
     if _is_text(kind):

@@ -118,7 +118,7 @@ def test_colour_when_forced_and_never_with_no_color() -> None:
 
 def test_fail_on_warn_turns_warnings_into_failure() -> None:
     # Before the amended Annex III date, high-risk duties are not yet applicable: reported as WARN.
-    early = ("--reference-date", "2026-09-01")
+    early = ("--reference-date", "2027-06-01")
     done = comply("check", "examples/credit-scoring/model_card.yaml", *early)
     assert done.returncode == 0, done.stdout
     assert "WARN" in done.stdout

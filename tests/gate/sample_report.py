@@ -13,7 +13,9 @@ CARD = "examples/demo/model_card.yaml"
 TRICKY = "retention 90% < 184 days | see: a,b\nsecond line"
 
 
-def _result(rule_id: str, status: str, *, severity: str = "high", article: str = "Art. 19(1)", **extra: object) -> RuleResult:
+def _result(
+    rule_id: str, status: str, *, severity: str = "high", article: str = "Art. 19(1)", **extra: object
+) -> RuleResult:
     return RuleResult(
         id=rule_id,
         status=status,
@@ -50,8 +52,13 @@ def sample_report() -> Report:
         findings=(Finding("no stop mechanism", "card.human_oversight.stop_mechanism", Location(CARD, 40)),),
         waiver=Waiver("pilot | limited rollout", "CRO, Jane Doe", "2027-01-31"),
     )
-    annex = _result("art11.technical_documentation", "fail", severity="low", article="Art. 11(1), Annex IV",
-                    findings=(Finding("missing sections", None, None),))
+    annex = _result(
+        "art11.technical_documentation",
+        "fail",
+        severity="low",
+        article="Art. 11(1), Annex IV",
+        findings=(Finding("missing sections", None, None),),
+    )
     passing = _result("org.approval", "pass", severity="medium", article="Organisation policy")
     card = CardResult(
         card=CARD,

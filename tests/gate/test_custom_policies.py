@@ -55,7 +55,11 @@ def _policy_dir(tmp_path: Path, **files: str) -> Path:
 
 
 def test_a_custom_package_outside_comply_custom_is_refused(tmp_path: Path) -> None:
-    rego = (CUSTOM / "naming.rego").read_text(encoding="utf-8").replace("comply.custom.naming", "comply.rules.record_keeping")
+    rego = (
+        (CUSTOM / "naming.rego")
+        .read_text(encoding="utf-8")
+        .replace("comply.custom.naming", "comply.rules.record_keeping")
+    )
     directory = _policy_dir(tmp_path, naming__rego=rego)
     assert_one_line_error(comply("check", GOOD, "--policy", str(directory)), "not allowed", "comply.custom.*")
 
@@ -64,7 +68,9 @@ def test_custom_data_cannot_redefine_built_in_data(tmp_path: Path) -> None:
     directory = _policy_dir(
         tmp_path,
         naming__rego=(CUSTOM / "naming.rego").read_text(encoding="utf-8"),
-        data__json=json.dumps({"comply": {"thresholds": {"log_retention_days": 1}, "custom": {"naming": {"domains": []}}}}),
+        data__json=json.dumps(
+            {"comply": {"thresholds": {"log_retention_days": 1}, "custom": {"naming": {"domains": []}}}}
+        ),
     )
     assert_one_line_error(
         comply("check", GOOD, "--policy", str(directory)),
@@ -76,7 +82,9 @@ def test_custom_data_cannot_redefine_built_in_data(tmp_path: Path) -> None:
 def test_a_custom_rule_cannot_take_over_a_built_in_rule_id(tmp_path: Path) -> None:
     rego = (CUSTOM / "naming.rego").read_text(encoding="utf-8").replace("custom.owner_domain", "art19.log_retention_6m")
     directory = _policy_dir(tmp_path, naming__rego=rego, data__yaml=(CUSTOM / "data.yaml").read_text(encoding="utf-8"))
-    assert_one_line_error(comply("check", GOOD, "--policy", str(directory)), "art19.log_retention_6m", "already has METADATA")
+    assert_one_line_error(
+        comply("check", GOOD, "--policy", str(directory)), "art19.log_retention_6m", "already has METADATA"
+    )
 
 
 def test_policy_test_runs_the_custom_rego_tests_with_coverage(tmp_path: Path) -> None:
@@ -87,7 +95,12 @@ def test_policy_test_runs_the_custom_rego_tests_with_coverage(tmp_path: Path) ->
     broken = tmp_path / "broken"
     shutil.copytree(CUSTOM, broken)
     test_file = broken / "naming_test.rego"
-    test_file.write_text(test_file.read_text(encoding="utf-8").replace("== 1 with input as {\"card\": {}}", "== 0 with input as {\"card\": {}}"), encoding="utf-8")
+    test_file.write_text(
+        test_file.read_text(encoding="utf-8").replace(
+            '== 1 with input as {"card": {}}', '== 0 with input as {"card": {}}'
+        ),
+        encoding="utf-8",
+    )
     failed = comply("policy", "test", str(broken))
     assert failed.returncode == 1 and "FAIL" in failed.stdout and "test_missing_owner_fails" in failed.stdout
 

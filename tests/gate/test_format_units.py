@@ -65,7 +65,10 @@ def test_sarif_fingerprints_ignore_line_numbers() -> None:
     shifted = replace(report, cards=(replace(card, results=moved), *report.cards[1:]))
 
     def prints(rep: object) -> list[str]:
-        return [r["partialFingerprints"]["complyFinding/v1"] for r in json.loads(renderer("sarif")(rep))["runs"][0]["results"]]  # type: ignore[arg-type]
+        return [
+            r["partialFingerprints"]["complyFinding/v1"]
+            for r in json.loads(renderer("sarif")(rep))["runs"][0]["results"]
+        ]  # type: ignore[arg-type]
 
     assert prints(report) == prints(shifted)
 

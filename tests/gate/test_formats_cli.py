@@ -50,11 +50,16 @@ def test_sarif_is_valid_and_points_at_the_failing_card() -> None:
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"] in {GAPS, GOOD}
         assert location["region"]["startLine"] >= 1
-    assert any(r["ruleId"] == "org.approval" and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == GAPS for r in results)
+    assert any(
+        r["ruleId"] == "org.approval" and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == GAPS
+        for r in results
+    )
     rules = run["tool"]["driver"]["rules"]
     art = [rule for rule in rules if rule["id"].startswith("art")]
     assert art and all(rule["helpUri"].startswith("https://artificialintelligenceact.eu/article/") for rule in art)
-    assert all(rule["help"]["text"] and rule["defaultConfiguration"]["level"] in {"error", "warning", "note"} for rule in rules)
+    assert all(
+        rule["help"]["text"] and rule["defaultConfiguration"]["level"] in {"error", "warning", "note"} for rule in rules
+    )
 
 
 def test_junit_is_valid_with_a_testcase_per_rule_per_card() -> None:

@@ -25,15 +25,23 @@ GIT_IDENTITY = ("-c", "user.name=comply tests", "-c", "user.email=tests@comply.i
 
 
 def git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *GIT_IDENTITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
 
 
 def snapshot(source: Path, target: Path) -> str:
     """Commit the files of `source`'s working tree that git would see into a new repository at `target`."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=source, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=source,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         path = source / name
         if path.is_file():
@@ -62,7 +70,12 @@ def test_pre_commit_blocks_a_failing_card_and_lets_a_passing_one_through(tmp_pat
 
     tried = subprocess.run(
         [*pre_commit, "try-repo", str(source), "comply-check", "--verbose"],
-        cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False,
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert tried.returncode == 1, tried.stdout + tried.stderr
     assert "comply check" in tried.stdout and "Failed" in tried.stdout and "org.approval" in tried.stdout

@@ -30,7 +30,9 @@ def project(tmp_path: Path, waivers: str, cards: tuple[str, ...] = ("credit-scor
         target = tmp_path / "models" / name.replace("credit-scoring-", "")
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(EXAMPLES / name / "model_card.yaml", target / "model_card.yaml")
-    (tmp_path / "comply.yaml").write_text(f"waivers:\n{waivers}" if waivers else "fail_on_warn: false\n", encoding="utf-8")
+    (tmp_path / "comply.yaml").write_text(
+        f"waivers:\n{waivers}" if waivers else "fail_on_warn: false\n", encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -91,7 +93,12 @@ def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
     [
         (GOOD_WAIVER.replace("2026-12-31", "2026-11-24"), "expired on 2026-11-24 (reference date 2026-11-25)"),
         (GOOD_WAIVER.replace("    approved_by: Dr. Jana Novak\n", ""), "approved_by is missing or empty"),
-        (GOOD_WAIVER.replace("    justification: Approval board meets on 2026-12-01 | ticket MRM-1\n", "    justification: ''\n"), "justification is missing or empty"),
+        (
+            GOOD_WAIVER.replace(
+                "    justification: Approval board meets on 2026-12-01 | ticket MRM-1\n", "    justification: ''\n"
+            ),
+            "justification is missing or empty",
+        ),
         (GOOD_WAIVER.replace("2026-12-31", "31/12/2026"), "is not a date like 2026-12-31"),
         (GOOD_WAIVER.replace("rule: org.approval", "rule: org.aproval"), "no rule 'org.aproval' in the policy bundle"),
     ],

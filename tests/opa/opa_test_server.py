@@ -147,7 +147,10 @@ class OpaTestServer:
                 for key in path[:-1]:
                     parent = parent.setdefault(key, {})
                     if not isinstance(parent, dict):
-                        return 400, {"code": "invalid_parameter", "message": f"/{'/'.join(path)}: parent is not an object"}
+                        return 400, {
+                            "code": "invalid_parameter",
+                            "message": f"/{'/'.join(path)}: parent is not an object",
+                        }
                 parent[path[-1]] = value
             conflict = data_conflict(self.state.policies, data)
             if conflict:
@@ -219,7 +222,11 @@ def compile_errors(policies: Mapping[str, str], data: Mapping[str, Any]) -> dict
         engine.eval_query("x = 1")
     except OpaError as err:
         errors = [
-            {"code": m["code"], "message": m["message"], "location": {"file": m["file"], "row": int(m["row"]), "col": 1}}
+            {
+                "code": m["code"],
+                "message": m["message"],
+                "location": {"file": m["file"], "row": int(m["row"]), "col": 1},
+            }
             for m in _AST_ERROR.finditer(err.message)
         ] or [{"code": "rego_compile_error", "message": err.message}]
         return {"code": "invalid_parameter", "message": "error(s) occurred while compiling module(s)", "errors": errors}
@@ -297,7 +304,9 @@ def _handler_for(server: OpaTestServer) -> type[BaseHTTPRequestHandler]:
                 if given is None:
                     return self._send(401, {"code": "unauthorized", "message": "authentication required"})
                 if given != f"Bearer {faults.token}":
-                    return self._send(403, {"code": "unauthorized", "message": "request rejected by administrative policy"})
+                    return self._send(
+                        403, {"code": "unauthorized", "message": "request rejected by administrative policy"}
+                    )
             if faults.fail is not None:
                 status, text = faults.fail
                 return self._send_bytes(status, text.encode(), "application/json")

@@ -21,11 +21,11 @@ import pytest
 import yaml
 from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
+from checker import policytest
 from checker.engine.base import DECISION_PATH
 from checker.engine.bundle import PolicyBundle, load_bundle
 from checker.engine.regorus_engine import RegorusEngine
 from checker.errors import ComplyError
-from checker import policytest
 from tests.opa.discovery import REFERENCE_DATES, TIMELINES, all_cards, example_cards, label
 
 
@@ -84,7 +84,9 @@ def test_rego_unit_test_passes_or_fails_alike(module: str, package: str, name: s
     regorus_status = embedded.status if embedded else "error"
     regorus_detail = embedded.detail if embedded else "regorus could not load the bundle with its tests"
     status, detail = opa_test_status(package, name)
-    assert status == regorus_status, f"{module}: {name}: regorus {regorus_status} ({regorus_detail}); opa {status} ({detail})"
+    assert status == regorus_status, (
+        f"{module}: {name}: regorus {regorus_status} ({regorus_detail}); opa {status} ({detail})"
+    )
 
 
 # -- decisions on every card --------------------------------------------------------------------------
@@ -133,7 +135,9 @@ def differences(left: Any, right: Any, path: str = "decision") -> list[str]:
     if isinstance(left, list):
         if len(left) != len(right):
             return [f"{path}: regorus has {len(left)} items, opa {len(right)}: {left!r:.200} | {right!r:.200}"]
-        return [line for i, (a, b) in enumerate(zip(left, right)) for line in differences(a, b, f"{path}[{i}]")]
+        return [
+            line for i, (a, b) in enumerate(zip(left, right, strict=True)) for line in differences(a, b, f"{path}[{i}]")
+        ]
     return [] if left == right else [f"{path}: regorus={left!r:.120} opa={right!r:.120}"]
 
 
@@ -190,7 +194,7 @@ def test_documented_divergence_not_of_a_call_with_an_undefined_argument() -> Non
     "body",
     [
         'r if not is_array(object.get(input, "absent", null))',
-        "has_array(o, k) if is_array(o[k])\n\nr if not has_array(input, \"absent\")",
+        'has_array(o, k) if is_array(o[k])\n\nr if not has_array(input, "absent")',
         "r if not input.absent",
     ],
     ids=["object.get-default", "helper-with-defined-args", "plain-ref"],

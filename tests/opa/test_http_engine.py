@@ -63,8 +63,10 @@ def test_custom_policies_are_uploaded_and_decide_the_same(opa_server: OpaTestSer
 
 
 def test_stale_comply_policies_are_deleted_and_foreign_ones_kept(opa_server: OpaTestServer) -> None:
-    opa_server.put_policy("comply/policies/rules/retired.rego", "package comply.rules.retired\n\nimport rego.v1\n\n"
-                          'deny contains {"id": "old.rule", "msg": "stale"} if true\n')
+    opa_server.put_policy(
+        "comply/policies/rules/retired.rego",
+        'package comply.rules.retired\n\nimport rego.v1\n\ndeny contains {"id": "old.rule", "msg": "stale"} if true\n',
+    )
     opa_server.put_policy("someone-else/authz.rego", "package authz\n\nimport rego.v1\n\nallow := true\n")
     embedded = check_json(label(FIXTURE_CARD))
     served = check_json(label(FIXTURE_CARD), "--opa-url", opa_server.url)
@@ -183,7 +185,9 @@ def test_wrong_shape_response(body: bytes, needle: str) -> None:
     assert_one_line_error(done, server.url, needle)
 
 
-def test_policy_the_server_cannot_compile_is_reported_with_file_and_line(opa_server: OpaTestServer, tmp_path: Path) -> None:
+def test_policy_the_server_cannot_compile_is_reported_with_file_and_line(
+    opa_server: OpaTestServer, tmp_path: Path
+) -> None:
     (tmp_path / "broken.rego").write_text(
         "package comply.custom.broken\n\nimport rego.v1\n\nchecks contains x if x := no_such_function(1)\n"
     )

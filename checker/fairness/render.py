@@ -1,0 +1,109 @@
+"""Rich tables for a fairness document: per-group rates with the worst gap, and the disparity metrics.
+
+Used by `comply fairness --format text` and by the text report of `comply check` (one pair of tables
+per feature). Works on computed and declared documents alike: what a declared document lacks shows
+as a dash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.table import Table
+
+from checker.fairness.metrics import DISPARITIES, RATES
+
+_RATE_HEADERS = {
+    "base_rate": "base",
+    "selection_rate": "selected",
+    "tpr": "TPR",
+    "fpr": "FPR",
+    "fnr": "FNR",
+    "tnr": "TNR",
+    "precision": "precision",
+    "accuracy": "accuracy",
+}
+
+
+def fairness_tables(document: Mapping[str, Any]) -> list[Table]:
+    """For each feature: its per-group table (with a `worst gap` row) and its metrics table."""
+    tables: list[Table] = []
+    features = document.get("features")
+    if not isinstance(features, Mapping):
+        return tables
+    for name, feature in features.items():
+        if not isinstance(feature, Mapping):
+            continue
+        groups = feature.get("groups")
+        if isinstance(groups, Mapping) and groups:
+            tables.append(_groups_table(str(name), feature, document))
+        tables.append(_metrics_table(str(name), feature, document))
+    return tables
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> Table:
+    source = document.get("source", "computed")
+    table = Table(title=f"Fairness by {name} ({source})", title_justify="left", show_edge=False)
+    table.add_column("group")
+    table.add_column("rows", justify="right")
+    for rate in RATES:
+        table.add_column(_RATE_HEADERS[rate], justify="right")
+    table.add_column("flags")
+    for group, entry in feature["groups"].items():
+        entry = entry if isinstance(entry, Mapping) else {}
+        count = entry.get("count")
+        table.add_row(
+            str(group),
+            str(count) if isinstance(count, int) else "-",
+            *(_number(entry.get(rate)) for rate in RATES),
+            ", ".join(entry.get("flags") or []),
+        )
+    gaps = feature.get("gaps")
+    if isinstance(gaps, Mapping) and gaps:
+        table.add_section()
+        table.add_row("worst gap", "", *(_number((gaps.get(rate) or {}).get("difference")) for rate in RATES), "")
+        table.caption = "worst gap, lowest -> highest group: " + "; ".join(
+            f"{_RATE_HEADERS[rate]} {gap.get('min_group')} -> {gap.get('max_group')}"
+            for rate in RATES
+            if isinstance(gap := gaps.get(rate), Mapping)
+        )
+        table.caption_justify = "left"
+    return table
+
+
+def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> Table:
+    bootstrap = document.get("bootstrap")
+    confidence = bootstrap.get("confidence") if isinstance(bootstrap, Mapping) else None
+    interval_header = f"{confidence:.0%} interval" if isinstance(confidence, float) else "interval"
+    reference = feature.get("reference_group")
+    caption = f"reference group: {reference}" if reference else None
+    table = Table(title=f"Disparities across {name}", title_justify="left", show_edge=False, caption=caption)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    if confidence is not None:
+        table.add_column(interval_header, justify="right")
+    table.add_column("groups compared")
+    metrics = feature.get("metrics") if isinstance(feature.get("metrics"), Mapping) else {}
+    for metric in DISPARITIES:
+        entry = metrics.get(metric)
+        if not isinstance(entry, Mapping):
+            continue
+        interval = entry.get("ci")
+        shown_interval = (
+            f"[{_number(interval[0])}, {_number(interval[1])}]" if isinstance(interval, list) and len(interval) == 2 else ""
+        )
+        value = entry.get("value")
+        groups = entry.get("groups")
+        compared = " vs ".join(str(group) for group in groups) if isinstance(groups, list) else ""
+        if value is None:
+            compared = f"undefined: {entry.get('undefined', '')}"
+        cells = [metric, _number(value), shown_interval, compared] if confidence is not None else [metric, _number(value), compared]
+        table.add_row(*cells)
+    return table

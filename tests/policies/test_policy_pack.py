@@ -1,0 +1,83 @@
+"""The policy pack's Rego unit tests, run under regorus and real OPA with identical results."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.policies import make_fixtures
+from tests.policies.engines import POLICIES, ROOT, UNDEFINED, opa_value, regorus_value
+
+OTHER_OWNERS = ("fairness", "record_keeping")
+"""Rule files written by other engineers, tested by their own suites."""
+
+TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
+PACKAGE = re.compile(r"^package (\S+)", re.MULTILINE)
+
+
+def pack_tests() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(POLICIES.rglob("*_test.rego")):
+        if path.name.startswith(OTHER_OWNERS):
+            continue
+        source = path.read_text(encoding="utf-8")
+        match = PACKAGE.search(source)
+        assert match, path
+        found.extend((match.group(1), name) for name in dict.fromkeys(TEST_RULE.findall(source)))
+    return found
+
+
+TESTS = pack_tests()
+
+
+@pytest.mark.parametrize(("package", "name"), TESTS, ids=[f"{p.rsplit('.', 1)[-1]}::{n}" for p, n in TESTS])
+def test_rego_unit_test_passes_on_both_engines(package: str, name: str) -> None:
+    query = f"data.{package}.{name}"
+    assert regorus_value(query) is True, f"regorus: {query}"
+    assert opa_value(query) is True, f"opa: {query}"
+
+
+def rule_ids_with_metadata() -> set[str]:
+    ids = set()
+    for path in sorted((POLICIES).rglob("*.rego")):
+        if path.name.endswith("_test.rego") or path.name.startswith(OTHER_OWNERS) or path.name == "main.rego":
+            continue
+        ids.update(re.findall(r"^#\s+id:\s*(\S+)", path.read_text(encoding="utf-8"), re.MULTILINE))
+    return ids
+
+
+def test_every_rule_id_is_named_in_a_rego_test() -> None:
+    tests = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in POLICIES.rglob("*_test.rego")
+        if not path.name.startswith(OTHER_OWNERS)
+    )
+    untested = sorted(rule_id for rule_id in rule_ids_with_metadata() if rule_id not in tests)
+    assert len(rule_ids_with_metadata()) >= 60
+    # art5.1.* ids are exercised through their flags table in prohibited_test.rego.
+    assert untested == [], untested
+
+
+@pytest.mark.parametrize("target", sorted(make_fixtures.OUTPUTS))
+def test_generated_rego_is_up_to_date(target: str) -> None:
+    assert (ROOT / target).read_text(encoding="utf-8") == make_fixtures.OUTPUTS[target](), (
+        f"{target} is stale: run python tests/policies/make_fixtures.py"
+    )
+
+
+def test_empty_input_still_has_a_total_result() -> None:
+    for value in (regorus_value("data.comply.classification.result", {}), opa_value("data.comply.classification.result", {})):
+        assert value is not UNDEFINED
+        assert value["tier"] == "undetermined"
+        assert value["declared_tier"] is None
+
+
+@pytest.mark.parametrize("card", [{"ai_act": "nonsense"}, {"ai_act": {"use_cases": "x", "derogation": 3}}, {"deployment": []}])
+def test_malformed_sections_never_make_the_result_undefined(card: object) -> None:
+    document = {"card": card, "context": {"reference_date": "2028-01-01", "timeline": "amended"}}
+    assert regorus_value("data.comply.classification.result", document) == opa_value(
+        "data.comply.classification.result", document
+    )
+    assert regorus_value("data.comply.classification.result", document)["tier"] == "undetermined"
