@@ -97,6 +97,11 @@ def register(app: typer.Typer) -> None:
                 "file_format": input_format,
             }
             chosen.update({key: value for key, value in given.items() if value is not None})
+            if sensitive and not reference_group and isinstance(chosen.get("reference_groups"), dict):
+                # comply.yaml's reference groups for features the command line no longer selects
+                chosen["reference_groups"] = {
+                    feature: group for feature, group in chosen["reference_groups"].items() if feature in sensitive
+                }
             if "y_true" not in chosen or "sensitive" not in chosen:
                 raise UsageError("name the label column (--y-true) and at least one --sensitive column")
             options = FairnessOptions.from_mapping(chosen, where="fairness options")

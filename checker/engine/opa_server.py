@@ -388,10 +388,12 @@ def _opa_error(body: str) -> tuple[str, str, str]:
 
 def _timed_out(err: BaseException) -> bool:
     """requests reports a read timeout on an idempotent request with retries off as a ConnectionError."""
+    from urllib3.exceptions import NewConnectionError
     from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
     reason = getattr(err.args[0], "reason", None) if err.args else None
-    return isinstance(reason, Urllib3Timeout)
+    # urllib3's NewConnectionError (connection refused) derives from its ConnectTimeoutError.
+    return isinstance(reason, Urllib3Timeout) and not isinstance(reason, NewConnectionError)
 
 
 def _reason(err: BaseException) -> str:

@@ -49,13 +49,17 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
     digest, size = file_facts(path)
     engine = choose_engine(options.engine, size)
     counter = Counter(options)
-    if engine == "duckdb":
-        from checker.fairness.duck import count_with_duckdb
+    try:
+        if engine == "duckdb":
+            from checker.fairness.duck import count_with_duckdb
 
-        count_with_duckdb(path, fmt, options, counter)
-    else:
-        for batch in read_batches(path, fmt, options, stream=engine == "stream"):
-            counter.add(batch)
+            count_with_duckdb(path, fmt, options, counter)
+        else:
+            for batch in read_batches(path, fmt, options, stream=engine == "stream"):
+                counter.add(batch)
+    except InputError as err:
+        message = str(err)
+        raise InputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
     provenance = {
         "file": display_path(path),
         "sha256": digest,

@@ -81,8 +81,11 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
         raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
     connection = duckdb.connect(config={"threads": 2})
     try:
-        columns = [row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()]
-        check_columns(path, columns, options)
+        described = connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()
+        types = {row[0]: str(row[1]) for row in described}
+        check_columns(path, list(types), options)
+        if options.score is not None and not _numeric(types[options.score]):
+            raise InputError(f"score column {options.score!r} has type {types[options.score]}; expected numbers")
         relation = connection.sql(grouped_sql(path, fmt, options))
         # DuckDB 2.x calls it to_arrow_table, 1.x arrow
         table = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
@@ -98,6 +101,12 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
     if fmt == "csv":
         table = _typed_like_arrow_csv(table, [options.y_true] + ([options.y_pred] if options.y_pred else []))
     counter.add(table, weights=ROWS)
+
+
+def _numeric(sql_type: str) -> bool:
+    base = sql_type.split("(")[0].upper()
+    return base in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL"}
 
 
 def _typed_like_arrow_csv(table: pa.Table, columns: list[str]) -> pa.Table:

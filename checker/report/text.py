@@ -142,7 +142,11 @@ def _summary_table(console: Console, report: Report) -> None:
 
     table = Table(title="Summary", title_justify="left", show_edge=False)
     for column in ("card", "model", "tier", "failed", "warnings", "waived", "passed"):
-        table.add_column(column, justify="right" if column in {"failed", "warnings", "waived", "passed"} else "left")
+        table.add_column(
+            column,
+            justify="right" if column in {"failed", "warnings", "waived", "passed"} else "left",
+            overflow="fold",
+        )
     for card in report.cards:
         counts = card.counts()
         table.add_row(
