@@ -1,9 +1,170 @@
-"""Placeholder until this command lands."""
+"""`comply classify`: what the EU AI Act makes of a model card, and why.
+
+Prints the tier, the GPAI flag, every reason with its legal basis, the conformity-assessment route,
+the registration variant and the dated obligations. The classification is the policy bundle's
+(`data.comply.classification`), evaluated through the same engine as `comply check`, so the two
+commands can never disagree. `--interactive` asks the fact-sheet questions and writes the answers
+into the card instead.
+
+Exit status: 0 when the tier is determined and not understated, 1 when it is undetermined,
+prohibited or lower than the tier the card declares, 2 on input or usage errors.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+
+from checker.console import fail, write
+from checker.errors import ComplyError, UsageError
+
+TIER_RANK = {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibited": 4}
+
+
+class Timeline(str, Enum):
+    original = "original"
+    amended = "amended"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def classify_card(
+    card_path: Path, *, reference_date: str | None = None, timeline: str | None = None, config_path: Path | None = None
+) -> dict[str, Any]:
+    """The classification result for one card, with the card's path (raises ComplyError on bad input)."""
+    from checker.config import load_config
+    from checker.engine.bundle import load_bundle
+    from checker.engine.factory import create_engine
+    from checker.evidence.assemble import Context
+    from checker.evidence.card import load_card
+    from checker.evidence.provenance import display_path
+    from checker.schemas import validate
+
+    config = load_config(config_path)
+    bundle = load_bundle(tuple(config.policy_dirs))
+    engine = create_engine(bundle, config, {})
+    context = Context.build(reference_date, timeline, config)
+    card = load_card(card_path)
+    label = display_path(card_path)
+    validate(card.data, "model_card", source=card, label=label)
+    document = {
+        "card": card.data,
+        "context": {"reference_date": context.reference_date, "timeline": context.timeline, "card_file": label},
+    }
+    classification = dict(engine.evaluate(document)["classification"])
+    classification["card_file"] = label
+    return classification
+
+
+def gate_failed(result: Mapping[str, Any]) -> bool:
+    """Undetermined, prohibited, or declared lower than derived: the classification itself fails."""
+    tier = str(result.get("tier"))
+    if tier in {"undetermined", "prohibited"}:
+        return True
+    declared = result.get("declared_tier")
+    return isinstance(declared, str) and TIER_RANK.get(declared, 99) < TIER_RANK.get(tier, 0)
+
+
+def render_text(result: Mapping[str, Any]) -> str:
+    """A reading of the result for people: one fact per line, reasons and duties in tables."""
+    lines = [str(result.get("card_file", "model card"))]
+    declared = result.get("declared_tier")
+    tier = str(result["tier"])
+    suffix = f"   (declared: {declared})" if declared else ""
+    lines.append(f"  tier:             {tier}{suffix}")
+    if gate_failed(result) and declared and tier not in {"undetermined", "prohibited"}:
+        bases = ", ".join(r["basis"] for r in result["reasons"] if not r["basis"].startswith(("art50", "art3.", "art51")))
+        lines.append(f"  !! declared {declared}, derived {tier}: {bases}")
+    lines.append(f"  GPAI:             {result['gpai']}")
+    lines.append(f"  role:             {result['role']}")
+    lines.append(f"  conformity route: {result['conformity_route']}")
+    lines.append(f"  registration:     {result['registration']}")
+    if result["reasons"]:
+        lines.append("  reasons:")
+        width = max(len(r["basis"]) for r in result["reasons"])
+        lines.extend(f"    {r['basis']:<{width}}  {r['text']}" for r in result["reasons"])
+    if result["missing_facts"]:
+        lines.append("  missing facts (declare them; the tier stays undetermined until then):")
+        lines.extend(f"    {fact.removeprefix('card.')}" for fact in result["missing_facts"])
+    if result["obligations"]:
+        lines.append(f"  obligations ({result['timeline']} timeline, as of {result['reference_date']}):")
+        width = max(len(o["id"]) for o in result["obligations"])
+        for duty in result["obligations"]:
+            since = duty["applies_from"] or "always"
+            state = "applies" if duty["in_force"] else "not yet applicable"
+            lines.append(f"    {duty['id']:<{width}}  from {since:<10}  {state}")
+    for note in result.get("notes", []):
+        lines.append(f"  note: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_date(value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"expected a date like 2026-08-02, got {value!r}") from None
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    @app.command()
+    def classify(
+        cards: list[Path] = typer.Argument(None, help="Model cards to classify.", show_default=False),
+        format: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+        interactive: bool = typer.Option(
+            False, "--interactive", "-i", help="Ask the AI Act questions and write the answers into the card."
+        ),
+        reference_date: Optional[str] = typer.Option(
+            None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."
+        ),
+        timeline: Optional[Timeline] = typer.Option(
+            None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."
+        ),
+        config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml)."),
+    ) -> None:
+        """Classify model cards under the EU AI Act: tier, GPAI flag, reasons, route, registration, duties."""
+        try:
+            if interactive:
+                raise typer.Exit(_interactive(cards or []))
+            if not cards:
+                raise UsageError("name at least one model card (or use --interactive)")
+            results = [
+                classify_card(
+                    path,
+                    reference_date=reference_date,
+                    timeline=timeline.value if timeline else None,
+                    config_path=config,
+                )
+                for path in cards
+            ]
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        if format is Format.json:
+            payload: Any = results[0] if len(results) == 1 else results
+            write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        else:
+            write("\n".join(render_text(result) for result in results))
+        raise typer.Exit(1 if any(gate_failed(result) for result in results) else 0)
+
+
+def _interactive(cards: Sequence[Path]) -> int:
+    """Run the questionnaire on stdin/stdout and write the answers into the (new or existing) card."""
+    from checker.interactive import run_questionnaire
+
+    if len(cards) > 1:
+        raise UsageError("--interactive writes one card at a time")
+    target = cards[0] if cards else Path("model_card.yaml")
+    run_questionnaire(target, sys.stdin, sys.stdout)
+    write(f"wrote the ai_act and deployment sections to {target}; run `comply classify {target}`\n")
+    return 0

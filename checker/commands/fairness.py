@@ -31,16 +31,22 @@ def register(app: typer.Typer) -> None:
         y_pred: Optional[str] = typer.Option(None, "--y-pred", help="Column of predicted labels."),
         sensitive: list[str] = typer.Option([], "--sensitive", "-s", help="Sensitive-feature column; repeatable."),
         score: Optional[str] = typer.Option(
-            None, "--score", help="Column of predicted scores: adds the mean score per group; without --y-pred, "
-            "predictions are score >= --threshold."
+            None,
+            "--score",
+            help="Column of predicted scores: adds the mean score per group; without --y-pred, "
+            "predictions are score >= --threshold.",
         ),
         threshold: Optional[float] = typer.Option(None, "--threshold", help="Score threshold (default 0.5)."),
         positive_label: list[str] = typer.Option(
-            [], "--positive-label", help="Label value that is the positive class (labels that are not 0/1 or "
-            "booleans); repeatable for several values."
+            [],
+            "--positive-label",
+            help="Label value that is the positive class (labels that are not 0/1 or "
+            "booleans); repeatable for several values.",
         ),
         pred_positive_label: list[str] = typer.Option(
-            [], "--pred-positive-label", help="Positive class of the prediction column when it differs from the label's."
+            [],
+            "--pred-positive-label",
+            help="Positive class of the prediction column when it differs from the label's.",
         ),
         intersections: Optional[bool] = typer.Option(
             None, "--intersections/--no-intersections", help="Also analyse the intersection of all sensitive features."

@@ -16,7 +16,8 @@ def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, An
     if url:
         from checker.engine.opa_server import OpaServerEngine
 
-        return OpaServerEngine.from_settings(bundle, config.opa, options)
+        base = config.path.parent if config.path is not None else None
+        return OpaServerEngine.from_settings(bundle, config.opa, options, base=base)
     from checker.engine.regorus_engine import RegorusEngine
 
     return RegorusEngine(bundle)

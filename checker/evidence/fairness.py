@@ -49,9 +49,7 @@ if TYPE_CHECKING:
 DECLARED_SECTIONS = (("ethical_considerations", "bias_analysis"), ("evaluation", "fairness"))
 """Card sections read for declared numbers, in order of precedence."""
 
-_RATE_KEYS = (
-    "count", "base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "mean_score"
-)
+_RATE_KEYS = ("count", "base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "mean_score")
 
 
 def predictions_evidence(path: Path | str, options: FairnessOptions | Mapping[str, Any]) -> dict[str, Any]:
@@ -166,7 +164,11 @@ def _declared_feature(entry: Mapping[str, Any], columns: list[str], where: str, 
         metric_field = _join(field, f"metrics.{metric}")
         target = metrics if metric in DISPARITIES else others
         target[str(metric)] = _declared_metric(value, where, metric_field)
-    feature: dict[str, Any] = {"columns": list(entry.get("columns") or columns), "intersection": False, "metrics": metrics}
+    feature: dict[str, Any] = {
+        "columns": list(entry.get("columns") or columns),
+        "intersection": False,
+        "metrics": metrics,
+    }
     if others:
         feature["other_metrics"] = others
     if isinstance(entry.get("reference_group"), str):
@@ -226,7 +228,9 @@ def _text_list(value: Any, field: str, where: str) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
-    if not isinstance(value, list) or not all(isinstance(item, (str, int)) and not isinstance(item, bool) for item in value):
+    if not isinstance(value, list) or not all(
+        isinstance(item, (str, int)) and not isinstance(item, bool) for item in value
+    ):
         raise InputError(_at(where) + f"{field}: expected a list of names")
     return [str(item) for item in value]
 

@@ -247,7 +247,7 @@ def _feature(counts: UnitCounts, options: FairnessOptions, stream: int, where: s
         if len(counts.features) > 1:
             entry["values"] = {
                 feature: MISSING_GROUP if value is None else value
-                for feature, value in zip(counts.features, counts.groups[index])
+                for feature, value in zip(counts.features, counts.groups[index], strict=True)
             }
         groups[name] = entry
     metrics = disparities(group_rates, names, reference)

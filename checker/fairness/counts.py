@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
@@ -143,7 +143,7 @@ class Counter:
         row_weights = None
         if weights is not None:
             row_weights = _column(batch, weights).to_numpy(zero_copy_only=False).astype(np.float64)
-            self.rows += int(round(float(row_weights.sum())))
+            self.rows += round(float(row_weights.sum()))
         else:
             self.rows += batch.num_rows
         local = self._count_units(encoded, cell, score, row_weights)
@@ -232,7 +232,7 @@ class Counter:
         score_sum: NDArray[np.float64] | None,
     ) -> None:
         maps = []
-        for index, local_names in zip(unit, names):
+        for index, local_names in zip(unit, names, strict=True):
             levels = self.levels[index]
             for name in local_names:
                 levels.setdefault(name, len(levels))
@@ -240,7 +240,8 @@ class Counter:
         shape = tuple(len(self.levels[index]) for index in unit)
         self._check_size(unit, shape)
         total = _grown(self.cells.get(unit), (*shape, len(CELLS)), np.int64)
-        np.add.at(total, (*np.ix_(*maps), slice(None)), cells)
+        where: tuple[Any, ...] = (*np.ix_(*maps), slice(None))
+        np.add.at(total, where, cells)
         self.cells[unit] = total
         if score_sum is not None:
             sums = _grown(self.score_sums.get(unit), shape, np.float64)
@@ -263,7 +264,9 @@ class Counter:
             shape = tuple(len(self.levels[index]) for index in unit)
             cells = _grown(self.cells.get(unit), (*shape, len(CELLS)), np.int64)
             sums = self.score_sums.get(unit)
-            positions = [np.asarray([self.levels[index][name] for name in orders[index]], dtype=np.intp) for index in unit]
+            positions = [
+                np.asarray([self.levels[index][name] for name in orders[index]], dtype=np.intp) for index in unit
+            ]
             ordered = cells[np.ix_(*positions)].reshape(-1, len(CELLS)) if positions else cells
             ordered_sums = None
             if self.options.score is not None:
@@ -273,7 +276,7 @@ class Counter:
             seen = ordered.sum(axis=1) > 0
             results[unit] = UnitCounts(
                 features=features,
-                groups=[group for group, keep in zip(groups, seen) if keep],
+                groups=[group for group, keep in zip(groups, seen, strict=True) if keep],
                 cells=ordered[seen],
                 score_sum=None if ordered_sums is None else ordered_sums[seen],
             )
@@ -307,7 +310,7 @@ def _and(left: NDArray[np.bool_] | None, right: NDArray[np.bool_] | None) -> NDA
 
 def _group_key(codes: Sequence[NDArray[np.intp]], dims: Sequence[int]) -> NDArray[np.intp]:
     key = np.array(codes[0], dtype=np.intp, copy=True)
-    for code, dim in zip(codes[1:], dims[1:]):
+    for code, dim in zip(codes[1:], dims[1:], strict=True):
         key *= dim
         key += code
     return key
@@ -322,9 +325,9 @@ def _dense_counts(
 ) -> tuple[NDArray[np.int64], NDArray[np.float64] | None]:
     groups = math.prod(dims)
     key = _group_key(codes, dims)
-    score_sum = None
+    score_sum: NDArray[np.float64] | None = None
     if score is not None:
-        score_sum = np.bincount(key, weights=score, minlength=groups).reshape(dims)
+        score_sum = np.bincount(key, weights=score, minlength=groups).astype(np.float64).reshape(dims)
     key *= len(CELLS)
     key += cell
     counted = np.bincount(key, weights=weights, minlength=groups * len(CELLS))
@@ -333,12 +336,12 @@ def _dense_counts(
     return counted.astype(np.int64, copy=False).reshape(*dims, len(CELLS)), score_sum
 
 
-def _grown(array: NDArray | None, shape: tuple[int, ...], dtype: type) -> NDArray:
+def _grown(array: NDArray[Any] | None, shape: tuple[int, ...], dtype: type) -> NDArray[Any]:
     if array is None:
         return np.zeros(shape, dtype)
     if array.shape == shape:
         return array
-    pads = [(0, want - have) for have, want in zip(array.shape, shape)]
+    pads = [(0, want - have) for have, want in zip(array.shape, shape, strict=True)]
     return np.pad(array, pads)
 
 

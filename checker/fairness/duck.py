@@ -67,10 +67,7 @@ def grouped_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
             selects.append(f"{decided} AS {quote(PRED_FROM_SCORE)}")
             keys.append(decided)
     selects.append(f"count(*) AS {quote(ROWS)}")
-    return (
-        f"SELECT {', '.join(selects)} FROM {source_sql(path, fmt, options)} "
-        f"GROUP BY {', '.join(keys)}"
-    )
+    return f"SELECT {', '.join(selects)} FROM {source_sql(path, fmt, options)} GROUP BY {', '.join(keys)}"
 
 
 def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: Counter) -> None:
@@ -81,7 +78,9 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
         raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
     connection = duckdb.connect(config={"threads": 2})
     try:
-        described = connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()
+        described = connection.execute(
+            f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}"
+        ).fetchall()
         types = {row[0]: str(row[1]) for row in described}
         check_columns(path, list(types), options)
         if options.score is not None and not _numeric(types[options.score]):
@@ -105,8 +104,22 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
 
 def _numeric(sql_type: str) -> bool:
     base = sql_type.split("(")[0].upper()
-    return base in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                    "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL"}
+    return base in {
+        "TINYINT",
+        "SMALLINT",
+        "INTEGER",
+        "BIGINT",
+        "HUGEINT",
+        "UTINYINT",
+        "USMALLINT",
+        "UINTEGER",
+        "UBIGINT",
+        "UHUGEINT",
+        "FLOAT",
+        "DOUBLE",
+        "DECIMAL",
+        "REAL",
+    }
 
 
 def _typed_like_arrow_csv(table: pa.Table, columns: list[str]) -> pa.Table:

@@ -117,8 +117,11 @@ def _binarize_number(array: pa.Array, column: str, positive: Collection[str]) ->
         if values.dtype == np.int8 or values.dtype == np.uint8:
             return values.view(np.uint8), valid
         return values.astype(np.uint8), valid
-    if low == -1 and high <= 1 and not bool(np.any(checked == 0)) and (
-        values.dtype.kind != "f" or bool(np.all((checked == -1) | (checked == 1)))
+    if (
+        low == -1
+        and high <= 1
+        and not bool(np.any(checked == 0))
+        and (values.dtype.kind != "f" or bool(np.all((checked == -1) | (checked == 1))))
     ):
         return (values == 1).view(np.uint8), valid
     raise InputError(_not_binary(column, np.unique(checked)[:6].tolist()))

@@ -97,7 +97,7 @@ def _zero_if_undefined(numerator: NDArray[np.float64], denominator: NDArray[np.f
 class Spread:
     """max, min, difference and ratio of one rate over groups (NaN entries, i.e. empty groups, skipped)."""
 
-    __slots__ = ("high", "low", "high_index", "low_index")
+    __slots__ = ("high", "high_index", "low", "low_index")
 
     def __init__(self, values: NDArray[np.float64]) -> None:
         present = np.flatnonzero(~np.isnan(values))
@@ -150,7 +150,9 @@ def disparities(
     return {name: metrics[name] for name in DISPARITIES}
 
 
-def _entry(value: float, rate: str, spread: Spread, names: Sequence[str], undefined: str | None = None) -> dict[str, Any]:
+def _entry(
+    value: float, rate: str, spread: Spread, names: Sequence[str], undefined: str | None = None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"value": None if math.isnan(value) else value, "rate": rate}
     if spread.low_index >= 0:
         entry["groups"] = [names[spread.low_index], names[spread.high_index]]
@@ -167,7 +169,9 @@ def _equalized_odds_ratio(tpr: Spread, fpr: Spread, names: Sequence[str]) -> dic
     """fairlearn: `min([tpr_ratio, fpr_ratio])` with Python's min, which keeps a leading NaN and
     skips a trailing one."""
     if math.isnan(tpr.ratio):
-        return _entry(math.nan, "tpr", tpr, names, "every group has tpr 0, so the tpr ratio is 0/0 (fairlearn: undefined)")
+        return _entry(
+            math.nan, "tpr", tpr, names, "every group has tpr 0, so the tpr ratio is 0/0 (fairlearn: undefined)"
+        )
     if math.isnan(fpr.ratio) or tpr.ratio <= fpr.ratio:
         return _entry(tpr.ratio, "tpr", tpr, names)
     return _entry(fpr.ratio, "fpr", fpr, names)
@@ -213,9 +217,7 @@ def gaps(group_rates: Mapping[str, NDArray[np.float64]], names: Sequence[str]) -
     return result
 
 
-def metric_values(
-    cells: NDArray[np.int64], reference: int | None = None
-) -> dict[str, float]:
+def metric_values(cells: NDArray[np.int64], reference: int | None = None) -> dict[str, float]:
     """Just the disparity values (NaN when undefined) for one set of group counts: what the
     bootstrap recomputes for every resample."""
     group_rates = rates(cells)

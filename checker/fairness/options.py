@@ -80,7 +80,7 @@ class FairnessOptions:
             raise UsageError("fairness: name the prediction column (--y-pred) or a score column (--score)")
         if len(set(self.sensitive)) != len(self.sensitive):
             raise UsageError(f"fairness: a sensitive column is named twice: {', '.join(self.sensitive)}")
-        label_columns = {self.y_true, self.y_pred, self.score} - {None}
+        label_columns = {column for column in (self.y_true, self.y_pred, self.score) if column is not None}
         overlap = label_columns & set(self.sensitive)
         if overlap:
             raise UsageError(f"fairness: column {sorted(overlap)[0]!r} is both a label and a sensitive column")

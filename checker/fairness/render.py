@@ -90,20 +90,27 @@ def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str,
     if confidence is not None:
         table.add_column(interval_header, justify="right")
     table.add_column("groups compared")
-    metrics = feature.get("metrics") if isinstance(feature.get("metrics"), Mapping) else {}
+    found = feature.get("metrics")
+    metrics: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     for metric in DISPARITIES:
         entry = metrics.get(metric)
         if not isinstance(entry, Mapping):
             continue
         interval = entry.get("ci")
         shown_interval = (
-            f"[{_number(interval[0])}, {_number(interval[1])}]" if isinstance(interval, list) and len(interval) == 2 else ""
+            f"[{_number(interval[0])}, {_number(interval[1])}]"
+            if isinstance(interval, list) and len(interval) == 2
+            else ""
         )
         value = entry.get("value")
         groups = entry.get("groups")
         compared = " vs ".join(str(group) for group in groups) if isinstance(groups, list) else ""
         if value is None:
             compared = f"undefined: {entry.get('undefined', '')}"
-        cells = [metric, _number(value), shown_interval, compared] if confidence is not None else [metric, _number(value), compared]
+        cells = (
+            [metric, _number(value), shown_interval, compared]
+            if confidence is not None
+            else [metric, _number(value), compared]
+        )
         table.add_row(*cells)
     return table

@@ -157,7 +157,7 @@ gaps contains {"id": "art12.record_keeping_logging", "msg": msg, "field": "evide
 gaps contains {"id": "art12.record_keeping_logging", "msg": msg, "field": fact_field("destination")} if {
 	any_logging
 	not durable
-	not is_object(evidence.handlers)
+	not is_object(object.get(evidence, "handlers", null))
 	msg := "no durable log destination declared (destination missing or console only)"
 }
 

@@ -17,9 +17,7 @@ COMPAS = SHARED_DATA / "compas-scores-two-years.csv"
 TOLERANCE = 1e-12
 
 
-def fairlearn_reference(
-    y_true: Any, y_pred: Any, sensitive: pd.Series | pd.DataFrame
-) -> dict[str, Any]:
+def fairlearn_reference(y_true: Any, y_pred: Any, sensitive: pd.Series | pd.DataFrame) -> dict[str, Any]:
     """What fairlearn itself computes: per-group rates (MetricFrame) and every disparity metric."""
     import sklearn.metrics as skm
     from fairlearn.metrics import (

@@ -24,7 +24,9 @@ def parquet(tmp_path: Path) -> Path:
 
 def test_writes_schema_valid_json_and_prints_tables(parquet: Path, tmp_path: Path) -> None:
     out = tmp_path / "fairness.json"
-    done = comply("fairness", str(parquet), *BASE, "--sensitive", "sex", "--intersections", "--bootstrap", "100", "-o", str(out))
+    done = comply(
+        "fairness", str(parquet), *BASE, "--sensitive", "sex", "--intersections", "--bootstrap", "100", "-o", str(out)
+    )
     assert done.returncode == 0, done.stderr
     assert "Fairness by race" in done.stdout and "Disparities across race & sex" in done.stdout
     assert "worst gap" in done.stdout and f"wrote {out}" in done.stdout
@@ -37,7 +39,9 @@ def test_writes_schema_valid_json_and_prints_tables(parquet: Path, tmp_path: Pat
 
 def test_json_output_is_byte_identical_across_runs_and_engines(parquet: Path) -> None:
     runs = [
-        comply("fairness", str(parquet), *BASE, "--bootstrap", "50", "--seed", "7", "--format", "json", "--engine", engine)
+        comply(
+            "fairness", str(parquet), *BASE, "--bootstrap", "50", "--seed", "7", "--format", "json", "--engine", engine
+        )
         for engine in ("memory", "memory", "stream", "duckdb")
     ]
     assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
@@ -45,7 +49,10 @@ def test_json_output_is_byte_identical_across_runs_and_engines(parquet: Path) ->
     assert runs[0].stdout == runs[1].stdout
     for document in documents[2:]:
         document["provenance"].pop("engine")
-        assert document == {**documents[0], "provenance": {k: v for k, v in documents[0]["provenance"].items() if k != "engine"}}
+        assert document == {
+            **documents[0],
+            "provenance": {k: v for k, v in documents[0]["provenance"].items() if k != "engine"},
+        }
 
 
 def test_different_seed_gives_different_intervals(parquet: Path) -> None:
@@ -55,7 +62,9 @@ def test_different_seed_gives_different_intervals(parquet: Path) -> None:
     )
     metric = "demographic_parity_difference"
     assert first["features"]["race"]["metrics"][metric]["ci"] != second["features"]["race"]["metrics"][metric]["ci"]
-    assert first["features"]["race"]["metrics"][metric]["value"] == second["features"]["race"]["metrics"][metric]["value"]
+    assert (
+        first["features"]["race"]["metrics"][metric]["value"] == second["features"]["race"]["metrics"][metric]["value"]
+    )
 
 
 def test_options_come_from_comply_yaml(parquet: Path, tmp_path: Path) -> None:
@@ -78,8 +87,20 @@ def test_score_threshold_and_positive_label(tmp_path: Path) -> None:
     path = tmp_path / "scores.jsonl"
     frame.to_json(path, orient="records", lines=True)
     done = comply(
-        "fairness", str(path), "--y-true", "outcome", "--positive-label", "default", "--score", "proba",
-        "--threshold", "0.7", "--sensitive", "race", "-f", "json",
+        "fairness",
+        str(path),
+        "--y-true",
+        "outcome",
+        "--positive-label",
+        "default",
+        "--score",
+        "proba",
+        "--threshold",
+        "0.7",
+        "--sensitive",
+        "race",
+        "-f",
+        "json",
     )
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
@@ -97,28 +118,73 @@ def _csv(tmp_path: Path, text: str, name: str = "bad.csv") -> Path:
 
 
 BAD_INPUTS = [
-    pytest.param("label,pred,race\n1,1,a\n", ("--y-true", "truth", "--y-pred", "pred", "-s", "race"), "no column 'truth'", id="missing-column"),
-    pytest.param("label,pred,race\n1,1,a\n", ("--y-true", "label", "--y-pred", "pred", "-s", "sex"), "no column 'sex' (columns: label, pred, race)", id="missing-sensitive-column"),
-    pytest.param("label,pred,race\nyes,1,a\nno,0,b\n", BASE, "column 'label' is not a binary 0/1 label", id="text-label-without-positive-label"),
+    pytest.param(
+        "label,pred,race\n1,1,a\n",
+        ("--y-true", "truth", "--y-pred", "pred", "-s", "race"),
+        "no column 'truth'",
+        id="missing-column",
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n",
+        ("--y-true", "label", "--y-pred", "pred", "-s", "sex"),
+        "no column 'sex' (columns: label, pred, race)",
+        id="missing-sensitive-column",
+    ),
+    pytest.param(
+        "label,pred,race\nyes,1,a\nno,0,b\n",
+        BASE,
+        "column 'label' is not a binary 0/1 label",
+        id="text-label-without-positive-label",
+    ),
     pytest.param("label,pred,race\n2,1,a\n0,0,b\n", BASE, "--positive-label", id="non-binary-numbers"),
     pytest.param("", BASE, "file is empty", id="empty-file"),
     pytest.param("label,pred,race\n", BASE, "no rows", id="header-only"),
-    pytest.param("label,pred,race\n1,1,\n0,0,NA\n", BASE, "sensitive column 'race' has no values", id="sensitive-all-missing"),
+    pytest.param(
+        "label,pred,race\n1,1,\n0,0,NA\n", BASE, "sensitive column 'race' has no values", id="sensitive-all-missing"
+    ),
     pytest.param("label,pred,race\n,1,a\nNA,0,b\n", BASE, "no row has both a label", id="labels-all-missing"),
-    pytest.param("label,pred,race\nno,yes,a\nno,no,b\n", (*BASE, "--positive-label", "Yes"), "matches no row", id="positive-label-typo"),
-    pytest.param("label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--reference-group", "race=c"), "reference group 'c' is not a value of 'race'", id="unknown-reference-group"),
-    pytest.param("label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--reference-group", "race"), "FEATURE=GROUP", id="malformed-reference-group"),
-    pytest.param("label,pred,race\n1,1,a\n0,0,b\n", ("--y-true", "label", "-s", "race"), "--y-pred", id="no-prediction-column"),
-    pytest.param("label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--engine", "gpu"), "engine must be one of", id="unknown-engine"),
-    pytest.param("label,pred,race,p\n1,1,a,high\n0,0,b,low\n", ("--y-true", "label", "--score", "p", "-s", "race"), "score column 'p'", id="text-score"),
-    pytest.param("label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--min-group-size", "0"), "min_group_size", id="bad-min-group-size"),
+    pytest.param(
+        "label,pred,race\nno,yes,a\nno,no,b\n",
+        (*BASE, "--positive-label", "Yes"),
+        "matches no row",
+        id="positive-label-typo",
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n0,0,b\n",
+        (*BASE, "--reference-group", "race=c"),
+        "reference group 'c' is not a value of 'race'",
+        id="unknown-reference-group",
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n0,0,b\n",
+        (*BASE, "--reference-group", "race"),
+        "FEATURE=GROUP",
+        id="malformed-reference-group",
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n0,0,b\n", ("--y-true", "label", "-s", "race"), "--y-pred", id="no-prediction-column"
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--engine", "gpu"), "engine must be one of", id="unknown-engine"
+    ),
+    pytest.param(
+        "label,pred,race,p\n1,1,a,high\n0,0,b,low\n",
+        ("--y-true", "label", "--score", "p", "-s", "race"),
+        "score column 'p'",
+        id="text-score",
+    ),
+    pytest.param(
+        "label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--min-group-size", "0"), "min_group_size", id="bad-min-group-size"
+    ),
     pytest.param("label,pred,race\n1,1,a\n0,0,b\n", (*BASE, "--bootstrap", "-1"), "bootstrap", id="negative-bootstrap"),
 ]
 
 
 @pytest.mark.parametrize(("content", "args", "needle"), BAD_INPUTS)
 @pytest.mark.parametrize("engine", ["memory", "stream", "duckdb"])
-def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, content: str, args: tuple[str, ...], needle: str, engine: str) -> None:
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, content: str, args: tuple[str, ...], needle: str, engine: str
+) -> None:
     path = _csv(tmp_path, content)
     extra = () if "--engine" in args else ("--engine", engine)
     assert_one_line_error(comply("fairness", str(path), *args, *extra), needle)

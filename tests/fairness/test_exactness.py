@@ -62,8 +62,12 @@ def test_overall_matches_fairlearn() -> None:
 @pytest.mark.parametrize(
     ("label", "pred", "race"),
     [
-        pytest.param([0, 0, 1, 1, 0, 0], [0, 1, 1, 0, 1, 0], ["a", "a", "a", "a", "b", "b"], id="group-without-positives"),
-        pytest.param([1, 1, 1, 0, 1, 1], [0, 1, 1, 0, 1, 0], ["a", "a", "a", "a", "b", "b"], id="group-without-negatives"),
+        pytest.param(
+            [0, 0, 1, 1, 0, 0], [0, 1, 1, 0, 1, 0], ["a", "a", "a", "a", "b", "b"], id="group-without-positives"
+        ),
+        pytest.param(
+            [1, 1, 1, 0, 1, 1], [0, 1, 1, 0, 1, 0], ["a", "a", "a", "a", "b", "b"], id="group-without-negatives"
+        ),
         pytest.param([0, 1, 0, 1], [1, 0, 0, 1], ["a", "a", "a", "a"], id="single-group"),
         pytest.param([0, 1, 0, 1], [0, 0, 0, 0], ["a", "a", "b", "b"], id="all-predictions-negative"),
         pytest.param([0, 1, 0, 1], [1, 1, 1, 1], ["a", "a", "b", "b"], id="all-predictions-positive"),
@@ -120,9 +124,7 @@ def test_nan_in_a_numeric_sensitive_column_is_missing() -> None:
 
 
 def test_reference_group_disparate_impact() -> None:
-    frame = pd.DataFrame(
-        {"label": [0] * 10, "pred": [1, 1, 1, 1, 0, 1, 1, 0, 0, 0], "race": ["a"] * 5 + ["b"] * 5}
-    )
+    frame = pd.DataFrame({"label": [0] * 10, "pred": [1, 1, 1, 1, 0, 1, 1, 0, 0, 0], "race": ["a"] * 5 + ["b"] * 5})
     metric = fairness_from_table(frame, options(reference_groups=(("race", "a"),)))["features"]["race"]["metrics"][
         "disparate_impact_ratio"
     ]

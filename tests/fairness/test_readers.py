@@ -26,7 +26,10 @@ def write(frame: pd.DataFrame, path: Path) -> Path:
     else:
         with path.open("w", encoding="utf-8") as handle:
             for record in frame.to_dict(orient="records"):
-                clean = {key: (None if isinstance(value, float) and np.isnan(value) else value) for key, value in record.items()}
+                clean = {
+                    key: (None if isinstance(value, float) and np.isnan(value) else value)
+                    for key, value in record.items()
+                }
                 handle.write(json.dumps(clean) + "\n")
     return path
 
@@ -54,7 +57,9 @@ def test_every_engine_gives_identical_numbers(tmp_path: Path, messy: pd.DataFram
     options = FairnessOptions(
         y_true="label", y_pred="pred", sensitive=("race", "sex"), intersections=True, bootstrap=50, batch_rows=97
     )
-    documents = {engine: compute_fairness(path, FairnessOptions(**{**options.__dict__, "engine": engine})) for engine in ENGINES}
+    documents = {
+        engine: compute_fairness(path, FairnessOptions(**{**options.__dict__, "engine": engine})) for engine in ENGINES
+    }
     reference = without_provenance(documents["memory"])
     for engine in ("stream", "duckdb"):
         assert without_provenance(documents[engine]) == reference, engine
@@ -84,7 +89,9 @@ def test_score_column_gives_the_same_numbers_in_every_engine(tmp_path: Path) -> 
     for document in documents[1:]:
         for name, group in document["features"]["race"]["groups"].items():
             expected = documents[0]["features"]["race"]["groups"][name]
-            assert {k: v for k, v in group.items() if k != "mean_score"} == {k: v for k, v in expected.items() if k != "mean_score"}
+            assert {k: v for k, v in group.items() if k != "mean_score"} == {
+                k: v for k, v in expected.items() if k != "mean_score"
+            }
             assert group["mean_score"] == pytest.approx(expected["mean_score"], abs=1e-12)
     assert documents[0]["rows"]["excluded"] == frame.proba.isna().sum()
 
@@ -93,7 +100,9 @@ def test_score_column_gives_the_same_numbers_in_every_engine(tmp_path: Path) -> 
     ("labels", "predictions", "positive"),
     [
         pytest.param([0, 1, 1, 0, 1, 0], [1, 1, 0, 0, 1, 1], (), id="zero-one"),
-        pytest.param([False, True, True, False, True, False], [True, True, False, False, True, True], (), id="booleans"),
+        pytest.param(
+            [False, True, True, False, True, False], [True, True, False, False, True, True], (), id="booleans"
+        ),
         pytest.param([-1, 1, 1, -1, 1, -1], [1, 1, -1, -1, 1, 1], (), id="minus-one-one"),
         pytest.param([0.0, 1.0, 1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0, 1.0, 1.0], (), id="floats"),
         pytest.param(
@@ -120,7 +129,11 @@ def test_several_positive_labels_make_one_versus_rest() -> None:
         {"label": [0, 1, 1, 0], "pred": ["Low", "High", "Medium", "Medium"], "race": ["a", "a", "b", "b"]}
     )
     options = FairnessOptions(
-        y_true="label", y_pred="pred", sensitive=("race",), positive_label=("1",), pred_positive_label=("Medium", "High")
+        y_true="label",
+        y_pred="pred",
+        sensitive=("race",),
+        positive_label=("1",),
+        pred_positive_label=("Medium", "High"),
     )
     groups = fairness_from_table(frame, options)["features"]["race"]["groups"]
     assert (groups["a"]["tp"], groups["a"]["tn"], groups["b"]["tp"], groups["b"]["fp"]) == (1, 1, 1, 1)
@@ -129,16 +142,22 @@ def test_several_positive_labels_make_one_versus_rest() -> None:
 def test_csv_sensitive_values_keep_their_text(tmp_path: Path) -> None:
     path = tmp_path / "codes.csv"
     path.write_text("label,pred,region\n1,1,007\n0,1,007\n1,0,12\n0,0,\n1,1,NA\n")
-    groups = compute_fairness(path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("region",)))["features"]["region"]["groups"]
+    groups = compute_fairness(path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("region",)))["features"][
+        "region"
+    ]["groups"]
     assert set(groups) == {"007", "12", MISSING_GROUP}
     assert groups[MISSING_GROUP]["count"] == 2
 
 
 def test_parquet_integer_and_boolean_groups_are_named_as_text(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"label": [1, 0, 1, 0], "pred": [1, 1, 0, 0], "code": [1, 1, 2, 2], "flag": [True, False, True, False]})
+    frame = pd.DataFrame(
+        {"label": [1, 0, 1, 0], "pred": [1, 1, 0, 0], "code": [1, 1, 2, 2], "flag": [True, False, True, False]}
+    )
     path = write(frame, tmp_path / "typed.parquet")
     for engine in ENGINES:
-        document = compute_fairness(path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("code", "flag"), engine=engine))
+        document = compute_fairness(
+            path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("code", "flag"), engine=engine)
+        )
         assert set(document["features"]["code"]["groups"]) == {"1", "2"}
         assert set(document["features"]["flag"]["groups"]) == {"true", "false"}
 
@@ -148,7 +167,9 @@ def test_group_left_empty_by_missing_labels_is_reported_and_flagged(tmp_path: Pa
         {"label": [1, 0, 1, 0, None, None], "pred": [1, 1, 0, 0, 1, 0], "race": ["a", "a", "b", "b", "c", "c"]}
     )
     path = write(frame, tmp_path / "empty.parquet")
-    feature = compute_fairness(path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("race",)))["features"]["race"]
+    feature = compute_fairness(path, FairnessOptions(y_true="label", y_pred="pred", sensitive=("race",)))["features"][
+        "race"
+    ]
     assert feature["groups"]["c"]["count"] == 0 and feature["groups"]["c"]["excluded"] == 2
     assert "empty" in feature["groups"]["c"]["flags"] and feature["groups"]["c"]["tpr"] is None
     assert feature["empty_groups"] == ["c"] and "empty_groups" in feature["flags"]
@@ -162,7 +183,10 @@ def test_in_memory_arrow_table_and_pandas_agree() -> None:
 
     frame = random_frame(11)
     options = FairnessOptions(y_true="label", y_pred="pred", sensitive=("race", "sex"), intersections=True)
-    assert fairness_from_table(frame, options)["features"] == fairness_from_table(pa.Table.from_pandas(frame), options)["features"]
+    assert (
+        fairness_from_table(frame, options)["features"]
+        == fairness_from_table(pa.Table.from_pandas(frame), options)["features"]
+    )
 
 
 def test_pandas_categorical_sensitive_column() -> None:

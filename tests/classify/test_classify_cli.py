@@ -1,0 +1,166 @@
+"""`comply classify`, `comply classify --interactive`, `comply explain` and `comply policy docs`, run
+as a user runs them (the CLI as a subprocess on real files)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLES, ROOT, comply
+
+AS_OF = ("--reference-date", "2028-01-01")
+
+EXAMPLE_TIERS = {
+    "credit-scoring": ("high", "none"),
+    "credit-scoring-gaps": ("high", "none"),
+    "fraud-detector": ("minimal", "none"),
+    "support-chatbot": ("limited", "none"),
+    "workplace-emotion-monitor": ("prohibited", "none"),
+    "spam-filter": ("minimal", "none"),
+    "gpai-foundation-model": ("minimal", "gpai_systemic_risk"),
+    "loan-desk-deployer": ("high", "none"),
+}
+
+
+def classify_json(card: Path | str, *extra: str) -> tuple[int, dict]:
+    done = comply("classify", str(card), "--format", "json", *AS_OF, *extra)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLE_TIERS))
+def test_every_example_has_its_tier(name: str) -> None:
+    code, result = classify_json(f"examples/{name}/model_card.yaml")
+    assert (result["tier"], result["gpai"]) == EXAMPLE_TIERS[name]
+    assert code == (1 if name in {"credit-scoring-gaps", "workplace-emotion-monitor"} else 0)
+
+
+def test_every_tier_has_an_example() -> None:
+    assert {tier for tier, _ in EXAMPLE_TIERS.values()} >= {"prohibited", "high", "limited", "minimal"}
+    assert any(gpai != "none" for _, gpai in EXAMPLE_TIERS.values())
+    assert sorted(EXAMPLE_TIERS) == sorted(p.parent.name for p in EXAMPLES.glob("*/model_card.yaml"))
+
+
+def test_text_output_lists_reasons_route_registration_and_dated_duties() -> None:
+    done = comply("classify", "examples/credit-scoring/model_card.yaml", "--reference-date", "2026-11-25")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "tier:             high" in out
+    assert "annex3.5.b" in out
+    assert "internal_control_annex_vi" in out and "eu_database_public" in out
+    assert "art14.human_oversight" in out and "from 2027-12-02  not yet applicable" in out
+
+
+def test_original_timeline_moves_the_high_risk_date() -> None:
+    done = comply("classify", "examples/credit-scoring/model_card.yaml", "--timeline", "original", "--reference-date", "2026-11-25")
+    assert "art14.human_oversight" in done.stdout and "from 2026-08-02  applies" in done.stdout
+
+
+def test_understated_tier_fails_with_the_basis() -> None:
+    done = comply("classify", "examples/credit-scoring-gaps/model_card.yaml", *AS_OF)
+    assert done.returncode == 1
+    assert "declared limited, derived high: annex3.5.b" in done.stdout
+
+
+def test_undetermined_card_fails_and_lists_facts(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details:\n  name: x\n", encoding="utf-8")
+    code, result = classify_json(card)
+    assert code == 1
+    assert result["tier"] == "undetermined"
+    assert "card.ai_act.use_cases" in result["missing_facts"]
+
+
+def test_shape_errors_are_input_errors(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("ai_act:\n  use_cases: [spam_filtering]\n", encoding="utf-8")
+    done = comply("classify", str(card))
+    assert done.returncode == 2
+    assert done.stderr.startswith("comply: error:") and "use_cases" in done.stderr
+
+
+CHATBOT_ANSWERS = "\n".join(
+    [
+        "system", "provider", "none", "none", "no", "private", "no", "no", "no", "none", "none",
+        "yes", "yes", "text", "none",
+    ]
+) + "\n"  # fmt: skip
+
+
+def test_interactive_writes_a_new_card_that_classifies(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    done = comply("classify", "--interactive", str(card), stdin=CHATBOT_ANSWERS)
+    assert done.returncode == 0, done.stderr
+    written = yaml.safe_load(card.read_text(encoding="utf-8"))
+    assert written["ai_act"]["interacts_with_natural_persons"] is True
+    assert written["ai_act"]["content_types"] == ["text"]
+    assert "uses_biometrics" in written["ai_act"] and "biometric_function" not in written["ai_act"]
+    code, result = classify_json(card)
+    assert (code, result["tier"]) == (0, "limited")
+
+
+def test_interactive_skips_irrelevant_questions_and_keeps_the_rest_of_the_card(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    original = (EXAMPLES / "credit-scoring" / "model_card.yaml").read_text(encoding="utf-8")
+    card.write_text(original, encoding="utf-8")
+    answers = "\n".join(
+        [
+            "system", "provider", "none", "none",
+            "yes", "emotion_recognition", "other",      # biometrics: only the emotion branch is asked
+            "private", "no", "yes", "no",                # deployment: workplace
+            "none", "none", "no", "no",                  # no Annex III use: no derogation/profiling questions
+        ]
+    ) + "\n"  # fmt: skip
+    done = comply("classify", "--interactive", str(card), stdin=answers)
+    assert done.returncode == 0, done.stderr
+    assert "real-time or post" not in done.stdout and "Art 6(3)" not in done.stdout
+    assert "recognise emotions" in done.stdout
+    text = card.read_text(encoding="utf-8")
+    assert text.startswith(original.split("model_details:")[0])  # header comments untouched
+    before = original.split("\nai_act:")[0].split("\ndeployment:")[0]
+    assert text.split("\ndeployment:")[0] == before
+    written = yaml.safe_load(text)
+    assert written["ai_act"]["general_purpose"] is False  # a key no question covered is kept
+    assert written["deployment"]["release_date"] == "2026-10-10"
+    code, result = classify_json(card)
+    assert (code, result["tier"]) == (1, "prohibited")
+    assert "art5.1.f" in {r["basis"] for r in result["reasons"]}
+
+
+def test_interactive_reasks_bad_answers_and_fails_on_eof(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    done = comply("classify", "--interactive", str(card), stdin="maybe\nsystem\n")
+    assert done.returncode == 2
+    assert "choose one of" in done.stdout
+    assert "input ended" in done.stderr
+    assert not card.exists()
+
+
+def test_explain_prints_metadata_and_refuses_unknown_ids() -> None:
+    done = comply("explain", "art73.serious_incident_reporting")
+    assert done.returncode == 0
+    assert "Art. 73" in done.stdout and "remediation:" in done.stdout
+    done = comply("explain", "art5.1.h")
+    assert "waivable:    no" in done.stdout
+    done = comply("explain", "art14.oversight")
+    assert done.returncode == 2 and "art14.human_oversight" in done.stderr
+
+
+def test_policy_readme_is_up_to_date() -> None:
+    from checker.engine.bundle import load_bundle
+    from checker.policy_docs import render_markdown
+
+    committed = (ROOT / "policies" / "README.md").read_text(encoding="utf-8")
+    assert committed == render_markdown(load_bundle()), "run: comply policy docs -o policies/README.md"
+
+
+def test_policy_docs_command_lists_every_rule() -> None:
+    from checker.engine.bundle import load_bundle
+
+    done = comply("policy", "docs")
+    assert done.returncode == 0
+    for rule_id in load_bundle().metadata:
+        assert f"`{rule_id}`" in done.stdout
