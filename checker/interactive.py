@@ -118,13 +118,13 @@ QUESTIONS: tuple[Question, ...] = (
         "deployment.deployer_type", "Who deploys it?", "choice",
         ("private", "public_authority", "public_service", "natural_person_personal"), "private", when=_system,
     ),
-    Question("deployment.law_enforcement", "Is it used for law enforcement?", "bool", False, when=_system),
+    Question("deployment.law_enforcement", "Is it used for law enforcement?", "bool", default=False, when=_system),
     Question(
-        "deployment.publicly_accessible_space", "Is it used in publicly accessible spaces?", "bool", False,
+        "deployment.publicly_accessible_space", "Is it used in publicly accessible spaces?", "bool", default=False,
         when=_both(_system, _is("ai_act.biometric_function", "identification")),
     ),
-    Question("deployment.workplace", "Is it used at a workplace (on workers)?", "bool", False, when=_system),
-    Question("deployment.education_institution", "Is it used in an education institution?", "bool", False, when=_system),
+    Question("deployment.workplace", "Is it used at a workplace (on workers)?", "bool", default=False, when=_system),
+    Question("deployment.education_institution", "Is it used in an education institution?", "bool", default=False, when=_system),
     Question("ai_act.use_cases", "Which Annex III uses apply? (comma-separated ids, or none)", "multi", USE_CASES, [], when=_system),
     Question(
         "ai_act.derogation", "Does an Art 6(3) derogation apply? (none or the condition)", "choice", ("none", *DEROGATIONS), "none",
@@ -156,7 +156,7 @@ QUESTIONS: tuple[Question, ...] = (
         when=_is("ai_act.artifact", "model", "model_and_system"),
     ),
     Question("ai_act.training_compute_flops", "Cumulative training compute in FLOP (e.g. 3e24)?", "number", when=_is("ai_act.general_purpose", True)),
-    Question("ai_act.open_weights", "Are the weights published under a free and open-source licence?", "bool", False, when=_is("ai_act.general_purpose", True)),
+    Question("ai_act.open_weights", "Are the weights published under a free and open-source licence?", "bool", default=False, when=_is("ai_act.general_purpose", True)),
 )  # fmt: skip
 
 
@@ -257,7 +257,7 @@ def replace_sections(text: str, new: Mapping[str, Mapping[str, Any]]) -> str:
     index = 0
     while index < len(lines):
         key = _top_level_key(lines[index])
-        if key in new:
+        if key is not None and key in new:
             end = index + 1
             while end < len(lines) and _top_level_key(lines[end]) is None and not lines[end].startswith("#"):
                 end += 1
@@ -294,8 +294,10 @@ def write_card(path: Path, answers: Answers) -> dict[str, Any]:
     wanted = merged(card, sections_from(answers))
     new_text = replace_sections(text, {name: wanted[name] for name in ("ai_act", "deployment")})
     parsed = yaml.safe_load(new_text)
-    if not isinstance(parsed, dict) or set(parsed) != set(wanted) or any(
-        parsed[name] != wanted[name] for name in ("ai_act", "deployment")
+    if (
+        not isinstance(parsed, dict)
+        or set(parsed) != set(wanted)
+        or any(parsed[name] != wanted[name] for name in ("ai_act", "deployment"))
     ):
         raise InputError(f"{path}:1: cannot rewrite the ai_act/deployment sections safely; edit the card by hand")
     try:

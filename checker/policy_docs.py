@@ -123,10 +123,7 @@ def render_markdown(bundle: PolicyBundle) -> str:
     lines.extend(["", "## Thresholds (override with comply.yaml `thresholds:` or `--data`)", ""])
     lines.extend(_thresholds_table(bundle.data))
     lines.extend(["", f"## Rules ({len(rules)})", "", "| id | title | article | severity |", "|---|---|---|---|"])
-    lines.extend(
-        f"| `{m.id}` | {_one_line(m.title)} | {_one_line(m.article)} | {m.severity} |"
-        for m in rules
-    )
+    lines.extend(f"| `{m.id}` | {_one_line(m.title)} | {_one_line(m.article)} | {m.severity} |" for m in rules)
     lines.append("")
     for meta in rules:
         lines.extend(_rule_section(meta))

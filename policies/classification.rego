@@ -1013,13 +1013,16 @@ duty contains {"id": id, "group": "gpai"} if {
 }
 
 # Duties whose rules live in other packages, registered in policy data
-# (data.comply.obligation_extensions: [{id, tier, role, group}]).
-duty contains {"id": ext.id, "group": ext.group} if {
+# (data.comply.obligation_extensions: [{id, tier, roles, group}]); group "high_risk" means the
+# Annex I or Annex III date that applies to this system, "organisation" means always.
+duty contains {"id": ext.id, "group": extension_group(ext.group)} if {
 	full_high_risk_duties
 	some ext in data.comply.obligation_extensions
 	ext.tier == tier
-	ext.role == role
+	role in ext.roles
 }
+
+extension_group(group) := high_risk_group if group == "high_risk" else := group
 
 in_force_now(group) := true if dates.in_force(group) else := false
 

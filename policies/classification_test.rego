@@ -307,6 +307,9 @@ test_credit_scoring if {
 	"art4.ai_literacy" in ids(r)
 	"org.approval" in ids(r)
 	"art49.1.eu_database_registration" in ids(r)
+	"art10.2.f.bias_examination" in ids(r)
+	"org.fairness.demographic_parity" in ids(r)
+	"org.audit_log.present" in ids(r)
 	not "art27.fria" in ids(r)
 	not "art22.authorised_representative" in ids(r)
 	r.conformity_route == "internal_control_annex_vi"
@@ -361,7 +364,7 @@ test_cv_screening_deployer_public if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex3.4.a"]
-	ids(r) == ["art26.1.use_per_instructions", "art26.11.inform_affected_persons", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.7.inform_workers", "art27.fria", "art4.ai_literacy", "art49.3.deployer_registration", "art86.explanation_on_request", "org.approval"]
+	ids(r) == ["art26.1.use_per_instructions", "art26.11.inform_affected_persons", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.7.inform_workers", "art27.fria", "art4.ai_literacy", "art49.3.deployer_registration", "art86.explanation_on_request", "org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
 }
 
 case_cv_screening := {
@@ -1876,7 +1879,7 @@ test_grid_deployer_public if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex3.2"]
-	ids(r) == ["art26.1.use_per_instructions", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art4.ai_literacy", "org.approval"]
+	ids(r) == ["art26.1.use_per_instructions", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art4.ai_literacy", "org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
 }
 
 case_grid_safety_component := {

@@ -83,7 +83,9 @@ def render_text(result: Mapping[str, Any]) -> str:
     suffix = f"   (declared: {declared})" if declared else ""
     lines.append(f"  tier:             {tier}{suffix}")
     if gate_failed(result) and declared and tier not in {"undetermined", "prohibited"}:
-        bases = ", ".join(r["basis"] for r in result["reasons"] if not r["basis"].startswith(("art50", "art3.", "art51")))
+        bases = ", ".join(
+            r["basis"] for r in result["reasons"] if not r["basis"].startswith(("art50", "art3.", "art51"))
+        )
         lines.append(f"  !! declared {declared}, derived {tier}: {bases}")
     lines.append(f"  GPAI:             {result['gpai']}")
     lines.append(f"  role:             {result['role']}")

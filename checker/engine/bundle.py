@@ -24,6 +24,7 @@ CUSTOM_PACKAGE_PREFIX = "comply.custom."
 CUSTOM_DATA_NAMES = ("data.json", "data.yaml", "data.yml")
 """Data files a --policy directory may hold (their keys must lie under comply.custom)."""
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RULE_HEAD = re.compile(r"^\s*([A-Za-z_]\w*)")
 _ARTICLE_5 = re.compile(r"^\s*Art(?:icle|\.)?\s*5(?!\d)", re.IGNORECASE)
 
@@ -236,7 +237,7 @@ def parse_metadata(module: Module) -> list[RuleMetadata]:
         head_line = index + 1
         head = _RULE_HEAD.match(lines[index]) if index < len(lines) else None
         try:
-            annotation = yaml.safe_load("\n".join(body)) or {}
+            annotation = yaml.load("\n".join(body), Loader=_SafeLoader) or {}
         except yaml.YAMLError as err:
             raise InputError(f"{module.path}:{start}: METADATA is not valid YAML: {one_line_yaml(err)}") from None
         if not isinstance(annotation, dict):

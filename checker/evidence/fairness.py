@@ -153,7 +153,7 @@ def normalize_declared(block: Mapping[str, Any], *, where: str, field: str) -> d
 
 
 def _declared_feature(entry: Mapping[str, Any], columns: list[str], where: str, field: str) -> dict[str, Any]:
-    from checker.fairness.metrics import DISPARITIES
+    from checker.fairness.names import DISPARITIES
 
     raw = entry.get("metrics")
     if not isinstance(raw, Mapping) or not raw:

@@ -26,6 +26,10 @@ from checker.errors import InputError
 MAX_BYTES = int(os.environ.get("COMPLY_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
 """Largest evidence file comply reads (10 MiB by default); larger files are refused before parsing."""
 
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one;
+both resolve only the safe tag set."""
+
 MAX_NODES = 200_000
 """Most YAML nodes a document may expand to once aliases are followed."""
 
@@ -142,7 +146,7 @@ def _check_json_numbers(path: Path, value: Any, where: str) -> None:
 
 
 def _load_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -166,7 +170,7 @@ def _load_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
 class _Builder:
     """Turns composed YAML nodes into plain data, recording lines and bounding alias expansion."""
 
-    def __init__(self, path: Path, loader: yaml.SafeLoader) -> None:
+    def __init__(self, path: Path, loader: Any) -> None:
         self.path = path
         self.loader = loader
         self.lines: dict[str, int] = {}

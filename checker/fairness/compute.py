@@ -15,6 +15,7 @@ is not in the data. Rows with a missing label, prediction or score are excluded 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from checker.fairness.bootstrap import bootstrap_intervals
 from checker.fairness.counts import CELLS, Counter, UnitCounts
 from checker.fairness.metrics import RATES, disparities, gaps, rates
 from checker.fairness.options import MEMORY_ENGINE_MAX_BYTES, MISSING_GROUP, FairnessOptions
-from checker.fairness.readers import check_columns, detect_format, file_facts, read_batches
+from checker.fairness.readers import check_columns, check_file, detect_format, file_digest, read_batches
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -46,20 +47,23 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
 
     path = Path(path)
     fmt = detect_format(path, options.file_format)
-    digest, size = file_facts(path)
+    size = check_file(path)
     engine = choose_engine(options.engine, size)
     counter = Counter(options)
-    try:
-        if engine == "duckdb":
-            from checker.fairness.duck import count_with_duckdb
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_digest, path)
+        try:
+            if engine == "duckdb":
+                from checker.fairness.duck import count_with_duckdb
 
-            count_with_duckdb(path, fmt, options, counter)
-        else:
-            for batch in read_batches(path, fmt, options, stream=engine == "stream"):
-                counter.add(batch)
-    except InputError as err:
-        message = str(err)
-        raise InputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
+                count_with_duckdb(path, fmt, options, counter)
+            else:
+                for batch in read_batches(path, fmt, options, stream=engine == "stream"):
+                    counter.add(batch)
+        except InputError as err:
+            message = str(err)
+            raise InputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
+        digest = hashing.result()
     provenance = {
         "file": display_path(path),
         "sha256": digest,

@@ -71,7 +71,9 @@ class UnitCounts:
 
 @dataclass
 class _Encoded:
-    codes: NDArray[np.intp]
+    """Per-row group codes (any integer dtype, values < len(names)) and the group each code names."""
+
+    codes: NDArray[np.integer[Any]]
     names: list[str | None]
 
 
@@ -107,7 +109,7 @@ def encode_groups(array: pa.Array, column: str) -> _Encoded:
         position = {name: index for index, name in enumerate(unique)}
         lookup = np.asarray([position[name] for name in names], dtype=np.intp)
         return _Encoded(lookup[codes], unique)
-    return _Encoded(codes.astype(np.intp, copy=False), names)
+    return _Encoded(codes, names)
 
 
 def _group_text(value: object) -> str | None:
@@ -308,27 +310,40 @@ def _and(left: NDArray[np.bool_] | None, right: NDArray[np.bool_] | None) -> NDA
     return left & right
 
 
-def _group_key(codes: Sequence[NDArray[np.intp]], dims: Sequence[int]) -> NDArray[np.intp]:
-    key = np.array(codes[0], dtype=np.intp, copy=True)
+def _key_dtype(cells: int) -> type[np.unsignedinteger[Any]] | type[np.intp]:
+    """The narrowest dtype that holds every cell index: most of the counting pass is moving bytes, so a
+    one-byte key (up to 51 groups) is several times faster to build than an eight-byte one."""
+    if cells <= 1 << 8:
+        return np.uint8
+    if cells <= 1 << 16:
+        return np.uint16
+    return np.intp
+
+
+def _group_key(codes: Sequence[NDArray[np.integer[Any]]], dims: Sequence[int], dtype: type) -> NDArray[Any]:
+    """Mixed-radix group index of every row, in `dtype`."""
+    key: NDArray[Any] = codes[0].astype(dtype)
     for code, dim in zip(codes[1:], dims[1:], strict=True):
-        key *= dim
-        key += code
+        key *= dtype(dim)
+        key += code.astype(dtype, copy=False)
     return key
 
 
 def _dense_counts(
-    codes: Sequence[NDArray[np.intp]],
+    codes: Sequence[NDArray[np.integer[Any]]],
     dims: Sequence[int],
     cell: NDArray[np.uint8],
     score: NDArray[np.float64] | None,
     weights: NDArray[np.float64] | None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64] | None]:
+    """One bincount over group * 5 + cell."""
     groups = math.prod(dims)
-    key = _group_key(codes, dims)
+    dtype = _key_dtype(groups * len(CELLS))
+    key = _group_key(codes, dims, dtype)
     score_sum: NDArray[np.float64] | None = None
     if score is not None:
         score_sum = np.bincount(key, weights=score, minlength=groups).astype(np.float64).reshape(dims)
-    key *= len(CELLS)
+    key *= dtype(len(CELLS))
     key += cell
     counted = np.bincount(key, weights=weights, minlength=groups * len(CELLS))
     if weights is not None:

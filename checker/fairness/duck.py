@@ -11,7 +11,7 @@ way Arrow's reader would type them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, UsageError, one_line
 from checker.fairness.counts import PRED_FROM_SCORE, ROWS, SCORE_MISSING, SCORE_SUM, Counter
@@ -78,17 +78,11 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
         raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
     connection = duckdb.connect(config={"threads": 2})
     try:
-        described = connection.execute(
-            f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}"
-        ).fetchall()
-        types = {row[0]: str(row[1]) for row in described}
-        check_columns(path, list(types), options)
-        if options.score is not None and not _numeric(types[options.score]):
-            raise InputError(f"score column {options.score!r} has type {types[options.score]}; expected numbers")
         relation = connection.sql(grouped_sql(path, fmt, options))
         # DuckDB 2.x calls it to_arrow_table, 1.x arrow
         table = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
     except duckdb.Error as err:
+        _explain(connection, path, fmt, options)
         raise InputError(f"{path}: duckdb cannot read it as {fmt}: {one_line(str(err))}") from None
     finally:
         connection.close()
@@ -100,6 +94,19 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
     if fmt == "csv":
         table = _typed_like_arrow_csv(table, [options.y_true] + ([options.y_pred] if options.y_pred else []))
     counter.add(table, weights=ROWS)
+
+
+def _explain(connection: Any, path: Path, fmt: str, options: FairnessOptions) -> None:
+    """After a failed query, say what is wrong in comply's words when it is a missing column or a
+    score that is not a number (checked only then: describing the file first costs every run)."""
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()
+    except Exception:  # the file itself is unreadable: the query's own message says why
+        return
+    types = {row[0]: str(row[1]) for row in described}
+    check_columns(path, list(types), options)
+    if options.score is not None and not _numeric(types[options.score]):
+        raise InputError(f"score column {options.score!r} has type {types[options.score]}; expected numbers")
 
 
 def _numeric(sql_type: str) -> bool:

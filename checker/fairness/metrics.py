@@ -47,19 +47,7 @@ import numpy as np
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-RATES = ("base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy")
-"""The per-group rates, in report order."""
-
-DISPARITIES = (
-    "demographic_parity_difference",
-    "demographic_parity_ratio",
-    "equalized_odds_difference",
-    "equalized_odds_ratio",
-    "equal_opportunity_difference",
-    "equal_opportunity_ratio",
-    "disparate_impact_ratio",
-)
-"""The disparity metrics of a feature; `*_difference` are better small, `*_ratio` better near 1."""
+from checker.fairness.names import DISPARITIES, RATES
 
 
 def rates(cells: NDArray[np.int64]) -> dict[str, NDArray[np.float64]]:

@@ -9,7 +9,7 @@ nothing heavy, so building it costs nothing on the pre-commit path.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
 
 from checker.errors import UsageError
@@ -49,8 +49,9 @@ class FairnessOptions:
       bootstrap: number of bootstrap resamples for confidence intervals (0 = none); `seed` makes
         them reproducible; `confidence` is the interval's coverage.
     Reading:
-      engine: auto | memory | stream | duckdb; batch_rows: rows per batch when streaming;
-      file_format: csv | parquet | jsonl, or None to tell from the file name.
+      engine: auto | memory | stream | duckdb; batch_rows: rows per batch when streaming Parquet
+        (CSV and JSON Lines stream in 4 MiB blocks); file_format: csv | parquet | jsonl, or None to
+        tell from the file name.
     """
 
     y_true: str
@@ -69,7 +70,6 @@ class FairnessOptions:
     engine: str = "auto"
     batch_rows: int = 1_000_000
     file_format: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.y_true:
@@ -111,10 +111,6 @@ class FairnessOptions:
         named = (*self.sensitive, self.y_true, self.y_pred, self.score)
         return tuple(dict.fromkeys(column for column in named if column is not None))
 
-    def with_overrides(self, **changes: Any) -> FairnessOptions:
-        """A copy with the given fields replaced (command-line options over comply.yaml)."""
-        return replace(self, **{key: value for key, value in changes.items() if value is not None})
-
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, where: str = "fairness") -> FairnessOptions:
         """Build options from the `fairness:` section of comply.yaml.
@@ -122,7 +118,7 @@ class FairnessOptions:
         Keys are the field names above; `sensitive`, `positive_label` and `pred_positive_label` take
         a string or a list; `reference_groups` is a mapping {feature: group}.
         """
-        known = {f.name for f in fields(cls)} - {"extra"}
+        known = {f.name for f in fields(cls)}
         unknown = sorted(set(mapping) - known)
         if unknown:
             raise UsageError(f"{where}: unknown option {unknown[0]!r} (known: {', '.join(sorted(known))})")

@@ -49,24 +49,32 @@ def detect_format(path: Path, explicit: str | None) -> str:
     return fmt
 
 
-def file_facts(path: Path) -> tuple[str, int]:
-    """sha256 and size of the predictions file, read in 1 MiB blocks (constant memory)."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
+def check_file(path: Path) -> int:
+    """The predictions file's size; a missing, unreadable or empty file is an input error."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
     if path.is_dir():
         raise InputError(f"{path}: is a directory, expected a predictions file")
+    if size == 0:
+        raise InputError(f"{path}: file is empty")
+    return size
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of the predictions file, read in 1 MiB blocks (constant memory; hashlib releases the
+    GIL, so this runs beside the counting pass)."""
     digest = hashlib.sha256()
-    size = 0
     try:
         with path.open("rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
-                size += len(block)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    if size == 0:
-        raise InputError(f"{path}: file is empty")
-    return digest.hexdigest(), size
+    return digest.hexdigest()
 
 
 def read_batches(path: Path, fmt: str, options: FairnessOptions, *, stream: bool) -> Iterator[pa.RecordBatch]:
@@ -93,22 +101,25 @@ def _parquet(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.
     import pyarrow.parquet as pq
 
     try:
-        probe = pq.ParquetFile(path)
+        schema = pq.read_schema(path)
     except pa.ArrowInvalid as err:
         raise InputError(f"{path}: not a Parquet file ({one_line(str(err))})") from None
-    schema = probe.schema_arrow
     check_columns(path, schema.names, options)
     as_dictionary = [
         name
         for name in options.sensitive
         if pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type)
     ]
-    parquet = pq.ParquetFile(path, read_dictionary=as_dictionary)
+    import pyarrow.dataset as ds
+
     columns = list(options.columns)
+    dataset = ds.dataset(path, format=ds.ParquetFileFormat(read_options={"dictionary_columns": as_dictionary}))
     if stream:
-        yield from parquet.iter_batches(batch_size=options.batch_rows, columns=columns, use_threads=True)
+        # the scanner decodes ahead in background threads while batches are counted, and its
+        # read-ahead is bounded, so memory does not grow with the file
+        yield from dataset.to_batches(columns=columns, batch_size=options.batch_rows, use_threads=True)
     else:
-        yield from parquet.read(columns=columns, use_threads=True).to_batches()
+        yield from dataset.to_table(columns=columns, use_threads=True).to_batches()
 
 
 # -- CSV -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.table import Table
 
-from checker.fairness.metrics import DISPARITIES, RATES
+from checker.fairness.names import DISPARITIES, RATES
 
 _RATE_HEADERS = {
     "base_rate": "base",

@@ -127,7 +127,7 @@ org_applies if duties.high_risk
 
 # A threshold the rules need but the policy data lacks is a failure, never a silent pass.
 missing_threshold(id, key) := {"id": id, "field": sprintf("data.comply.thresholds.%s", [key]), "msg": msg} if {
-	not is_number(thresholds[key])
+	not is_number(object.get(thresholds, key, null))
 	msg := sprintf("data.comply.thresholds.%s is not set, so %s cannot be judged", [key, id])
 }
 

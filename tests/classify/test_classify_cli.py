@@ -55,7 +55,14 @@ def test_text_output_lists_reasons_route_registration_and_dated_duties() -> None
 
 
 def test_original_timeline_moves_the_high_risk_date() -> None:
-    done = comply("classify", "examples/credit-scoring/model_card.yaml", "--timeline", "original", "--reference-date", "2026-11-25")
+    done = comply(
+        "classify",
+        "examples/credit-scoring/model_card.yaml",
+        "--timeline",
+        "original",
+        "--reference-date",
+        "2026-11-25",
+    )
     assert "art14.human_oversight" in done.stdout and "from 2026-08-02  applies" in done.stdout
 
 
@@ -164,3 +171,34 @@ def test_policy_docs_command_lists_every_rule() -> None:
     assert done.returncode == 0
     for rule_id in load_bundle().metadata:
         assert f"`{rule_id}`" in done.stdout
+
+
+def test_gaps_example_before_the_high_risk_date_fails_only_the_rules_in_force() -> None:
+    card = EXAMPLES / "credit-scoring-gaps" / "model_card.yaml"
+    header = next(
+        line for line in card.read_text(encoding="utf-8").splitlines() if line.startswith("# intended-failures:")
+    )
+    expected = set(header.split(":", 1)[1].split())
+    done = comply("check", str(card), "--format", "json", "--reference-date", "2026-11-25", "--timeline", "amended")
+    assert done.returncode == 1, done.stderr
+    results = json.loads(done.stdout)["cards"][0]["results"]
+    assert {r["id"] for r in results if r["status"] == "fail"} == expected
+    statuses = {r["id"]: r["status"] for r in results}
+    assert statuses["art14.human_oversight"] == "warn"
+
+
+def test_interactive_model_path_uses_defaults_and_asks_only_gpai_questions(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    done = comply("classify", "--interactive", str(card), stdin="model\n\nyes\n3e25\n\n")
+    assert done.returncode == 0, done.stderr
+    assert "biometric" not in done.stdout and "Annex III" not in done.stdout
+    written = yaml.safe_load(card.read_text(encoding="utf-8"))
+    assert written["ai_act"] == {
+        "artifact": "model",
+        "role": "provider",
+        "general_purpose": True,
+        "training_compute_flops": 3e25,
+        "open_weights": False,
+    }
+    code, result = classify_json(card)
+    assert (code, result["tier"], result["gpai"]) == (0, "minimal", "gpai_systemic_risk")

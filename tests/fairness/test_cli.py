@@ -212,7 +212,7 @@ def test_invalid_jsonl(tmp_path: Path) -> None:
     assert_one_line_error(comply("fairness", str(path), *BASE), "bad.jsonl")
 
 
-def test_inconsistent_csv_column_types_when_streaming(tmp_path: Path) -> None:
+def test_a_stray_text_value_in_a_label_column_when_streaming(tmp_path: Path) -> None:
     rows = "\n".join(f"{i % 2},{i % 2},a" for i in range(20000))
     path = _csv(tmp_path, f"label,pred,race\n{rows}\nmaybe,1,b\n")
     done = comply("fairness", str(path), *BASE, "--engine", "stream", "--batch-rows", "1000")

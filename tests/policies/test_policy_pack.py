@@ -77,13 +77,18 @@ def test_generated_rego_is_up_to_date(target: str) -> None:
 
 
 def test_empty_input_still_has_a_total_result() -> None:
-    for value in (regorus_value("data.comply.classification.result", {}), opa_value("data.comply.classification.result", {})):
+    for value in (
+        regorus_value("data.comply.classification.result", {}),
+        opa_value("data.comply.classification.result", {}),
+    ):
         assert value is not UNDEFINED
         assert value["tier"] == "undetermined"
         assert value["declared_tier"] is None
 
 
-@pytest.mark.parametrize("card", [{"ai_act": "nonsense"}, {"ai_act": {"use_cases": "x", "derogation": 3}}, {"deployment": []}])
+@pytest.mark.parametrize(
+    "card", [{"ai_act": "nonsense"}, {"ai_act": {"use_cases": "x", "derogation": 3}}, {"deployment": []}]
+)
 def test_malformed_sections_never_make_the_result_undefined(card: object) -> None:
     document = {"card": card, "context": {"reference_date": "2028-01-01", "timeline": "amended"}}
     assert regorus_value("data.comply.classification.result", document) == opa_value(

@@ -1,0 +1,362 @@
+"""How fast, and in how much memory, comply computes fairness numbers, against baselines in the same run.
+
+For each size (default 1e5, 1e6, 1e7 rows) and each layout (one feature of 5 groups; two features,
+5 x 3, with their intersection), one Parquet file is written and every case runs in its own
+subprocess, whose peak RSS is read with os.wait4 (the child's own rusage). Times are the best of a few
+repeats, measured inside the child after the data is loaded, so they compare computations, not imports;
+"RSS before" is the child's RSS at that point (interpreter, libraries and the loaded data).
+
+Cases:
+  floor          np.bincount of the per-group confusion counts from arrays in memory (the floor: every
+                 metric is a function of these counts)
+  comply         comply's metric computation from the same data in memory (Arrow table): counts,
+                 rates, disparity metrics, the whole fairness document
+  fairlearn      fairlearn MetricFrame (the same 9 per-group metrics) + the disparity functions, from
+                 pandas in memory (1e5 and 1e6 only: it is far slower)
+  duckdb         DuckDB `GROUP BY` of group, label and prediction over the Parquet file (end to end)
+  comply-file    `compute_fairness(file)`, memory engine: read the Parquet file, sha256 it, count, derive
+  comply-stream  the same with the streaming engine (bounded memory; decoding ahead while counting)
+  comply-duckdb  the same with the DuckDB engine
+With --big N (default 1e8 unless --quick), a file of N rows is also processed by the streaming engine
+and its peak RSS is compared with the 2 GB target.
+
+Targets: comply / floor <= 2 at 1e7 rows; comply-file / duckdb <= 1.5; peak RSS < 2 GB at 1e8 rows.
+
+    python bench/fairness_speed.py              # 1e5, 1e6, 1e7 and the 1e8 memory check
+    python bench/fairness_speed.py --quick      # 1e5 and 1e6 only, no 1e8 file
+    python bench/fairness_speed.py --rows 1e6 --big 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+LAYOUTS = {"5 groups": ("race",), "5x3 intersections": ("race", "sex")}
+RACES = ["a", "b", "c", "d", "e"]
+SEXES = ["f", "m", "x"]
+REPEATS = 3
+FAIRLEARN_MAX_ROWS = 1_000_000
+CHUNK = 5_000_000
+
+
+# -- data ---------------------------------------------------------------------------------------
+def write_parquet(path: Path, rows: int, seed: int = 0) -> None:
+    """Synthetic predictions with group-dependent base and selection rates, written in chunks so a
+    1e8-row file needs no more memory than a 5e6-row one."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    schema = pa.schema(
+        [
+            ("label", pa.int8()),
+            ("pred", pa.int8()),
+            ("race", pa.dictionary(pa.int32(), pa.string())),
+            ("sex", pa.dictionary(pa.int32(), pa.string())),
+        ]
+    )
+    with pq.ParquetWriter(path, schema) as writer:
+        done = 0
+        while done < rows:
+            size = min(CHUNK, rows - done)
+            race = rng.choice(5, size, p=[0.4, 0.25, 0.2, 0.1, 0.05]).astype(np.int32)
+            sex = rng.choice(3, size, p=[0.49, 0.49, 0.02]).astype(np.int32)
+            label = (rng.random(size) < 0.3 + 0.05 * race).astype(np.int8)
+            pred = (rng.random(size) < np.where(label == 1, 0.7, 0.2) + 0.02 * race).astype(np.int8)
+            table = pa.table(
+                {
+                    "label": label,
+                    "pred": pred,
+                    "race": pa.DictionaryArray.from_arrays(race, pa.array(RACES)),
+                    "sex": pa.DictionaryArray.from_arrays(sex, pa.array(SEXES)),
+                },
+                schema=schema,
+            )
+            writer.write_table(table, row_group_size=1 << 20)
+            done += size
+
+
+# -- cases (each runs in a child process) --------------------------------------------------------
+def _options(features: tuple[str, ...], engine: str = "memory") -> Any:
+    from checker.fairness.options import FairnessOptions
+
+    return FairnessOptions(
+        y_true="label", y_pred="pred", sensitive=features, intersections=len(features) > 1, engine=engine
+    )
+
+
+def _best(function: Any) -> float:
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM the peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def case_floor(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=["label", "pred", *features])
+    label = table.column("label").to_numpy()
+    pred = table.column("pred").to_numpy()
+    codes = [table.column(name).combine_chunks().indices.to_numpy() for name in features]
+    sizes = [len(RACES), len(SEXES)][: len(features)]
+    groups = int(np.prod(sizes))
+    before = _rss_mb()
+
+    def run() -> Any:
+        group = codes[0].astype(np.intp)
+        if len(codes) > 1:
+            group = group * sizes[1] + codes[1]
+        return np.bincount(group * 4 + label * 2 + pred, minlength=groups * 4)
+
+    seconds = _best(run)
+    return {"seconds": seconds, "rss_before_mb": before, "check": int(run().sum())}
+
+
+def case_comply(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    from checker.fairness.compute import fairness_from_table
+
+    table = pq.read_table(path, columns=["label", "pred", *features])
+    options = _options(features)
+    before = _rss_mb()
+    seconds = _best(lambda: fairness_from_table(table, options))
+    document = fairness_from_table(table, options)
+    return {"seconds": seconds, "rss_before_mb": before, "check": document["rows"]["used"]}
+
+
+def case_fairlearn(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    import warnings
+
+    import pandas as pd
+    import sklearn.metrics as skm
+    from fairlearn.metrics import (
+        MetricFrame,
+        count,
+        demographic_parity_difference,
+        demographic_parity_ratio,
+        equal_opportunity_difference,
+        equalized_odds_difference,
+        equalized_odds_ratio,
+        false_negative_rate,
+        false_positive_rate,
+        selection_rate,
+        true_negative_rate,
+        true_positive_rate,
+    )
+
+    frame = pd.read_parquet(path, columns=["label", "pred", *features])
+    sensitive = frame[list(features)] if len(features) > 1 else frame[features[0]]
+    metrics = {
+        "count": count,
+        "base_rate": lambda yt, yp: selection_rate(yt, yt),
+        "selection_rate": selection_rate,
+        "tpr": true_positive_rate,
+        "fpr": false_positive_rate,
+        "fnr": false_negative_rate,
+        "tnr": true_negative_rate,
+        "precision": skm.precision_score,
+        "accuracy": skm.accuracy_score,
+    }
+    before = _rss_mb()
+
+    def run() -> Any:
+        kwargs = {"y_true": frame.label, "y_pred": frame.pred, "sensitive_features": sensitive}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            MetricFrame(metrics=metrics, **kwargs).difference()
+            for function in (
+                demographic_parity_difference,
+                demographic_parity_ratio,
+                equalized_odds_difference,
+                equalized_odds_ratio,
+                equal_opportunity_difference,
+            ):
+                function(**kwargs)
+
+    start = time.perf_counter()
+    run()
+    return {"seconds": time.perf_counter() - start, "rss_before_mb": before, "check": len(frame)}
+
+
+def case_duckdb(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    import duckdb
+
+    connection = duckdb.connect(config={"threads": 2})
+    keys = ", ".join(features)
+    query = f"SELECT {keys}, label, pred, count(*) AS n FROM read_parquet('{path}') GROUP BY ALL"
+    before = _rss_mb()
+    seconds = _best(lambda: connection.execute(query).fetchall())
+    total = sum(row[-1] for row in connection.execute(query).fetchall())
+    return {"seconds": seconds, "rss_before_mb": before, "check": total}
+
+
+def _case_file(engine: str) -> Any:
+    def run_case(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+        from checker.fairness.compute import compute_fairness
+
+        options = _options(features, engine)
+        before = _rss_mb()
+        seconds = _best(lambda: compute_fairness(path, options))
+        return {"seconds": seconds, "rss_before_mb": before, "check": compute_fairness(path, options)["rows"]["used"]}
+
+    return run_case
+
+
+def case_big(path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    from checker.fairness.compute import compute_fairness
+
+    start = time.perf_counter()
+    document = compute_fairness(path, _options(features, "stream"))
+    return {"seconds": time.perf_counter() - start, "rss_before_mb": float("nan"), "check": document["rows"]["used"]}
+
+
+CASES = {
+    "floor": case_floor,
+    "comply": case_comply,
+    "fairlearn": case_fairlearn,
+    "duckdb": case_duckdb,
+    "comply-file": _case_file("memory"),
+    "comply-stream": _case_file("stream"),
+    "comply-duckdb": _case_file("duckdb"),
+    "comply-stream-big": case_big,
+}
+
+
+def run_child(case: str, path: Path, features: tuple[str, ...]) -> dict[str, Any]:
+    """Run one case in a fresh interpreter, which reports its own peak RSS (VmHWM: the high-water mark
+    of its address space since exec, so the parent's memory is not counted, unlike ru_maxrss)."""
+    command = [sys.executable, __file__, "--child", case, "--file", str(path), "--features", ",".join(features)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(command, stdout=subprocess.PIPE, env=env, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"case {case} failed with exit {done.returncode}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+# -- the report ----------------------------------------------------------------------------------
+def bench_size(rows: int, directory: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    path = directory / f"predictions-{rows}.parquet"
+    write_parquet(path, rows)
+    results = []
+    for layout, features in LAYOUTS.items():
+        for case in ("floor", "comply", "fairlearn", "duckdb", "comply-file", "comply-stream", "comply-duckdb"):
+            if case == "fairlearn" and rows > FAIRLEARN_MAX_ROWS:
+                continue
+            result = run_child(case, path, features)
+            if result["check"] != rows:
+                raise SystemExit(f"{case} counted {result['check']} rows, expected {rows}")
+            results.append((layout, case, result))
+    path.unlink()
+    return results
+
+
+def print_size(rows: int, results: list[tuple[str, str, dict[str, Any]]]) -> dict[str, float]:
+    ratios: dict[str, float] = {}
+    print(f"\n{rows:,} rows")
+    print(
+        f"  {'layout':<18} {'case':<14} {'seconds':>9} {'vs floor':>9} {'vs duckdb':>10} {'peak RSS MB':>12} {'RSS before MB':>14}"
+    )
+    for layout in LAYOUTS:
+        chosen = {case: result for name, case, result in results if name == layout}
+        floor = chosen["floor"]["seconds"]
+        duck = chosen["duckdb"]["seconds"]
+        for case, result in chosen.items():
+            seconds = result["seconds"]
+            print(
+                f"  {layout:<18} {case:<14} {seconds:>9.4f} {seconds / floor:>9.2f} {seconds / duck:>10.2f} "
+                f"{result['peak_rss_mb']:>12.0f} {result['rss_before_mb']:>14.0f}"
+            )
+        ratios[f"{layout}: comply / floor"] = chosen["comply"]["seconds"] / floor
+        ratios[f"{layout}: comply-file / duckdb"] = chosen["comply-file"]["seconds"] / duck
+        ratios[f"{layout}: comply-stream / duckdb"] = chosen["comply-stream"]["seconds"] / duck
+        if "fairlearn" in chosen:
+            ratios[f"{layout}: fairlearn / comply"] = chosen["fairlearn"]["seconds"] / chosen["comply"]["seconds"]
+    return ratios
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", action="append", type=float, help="Row counts to run (repeatable).")
+    parser.add_argument("--quick", action="store_true", help="1e5 and 1e6 rows, no big file.")
+    parser.add_argument("--big", type=float, default=None, help="Rows of the memory-bound file (0: skip).")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--features", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        result = CASES[args.child](args.file, tuple(args.features.split(",")))
+        result["peak_rss_mb"] = _status_mb("VmHWM")
+        print(json.dumps(result))
+        return 0
+    sizes = (
+        [int(rows) for rows in args.rows]
+        if args.rows
+        else ([100_000, 1_000_000] if args.quick else [100_000, 1_000_000, 10_000_000])
+    )
+    big = int(args.big) if args.big is not None else (0 if args.quick else 100_000_000)
+    print(f"comply fairness speed: {os.cpu_count()} cores; best of {REPEATS} (fairlearn and the big file: once)")
+    targets: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="comply-bench-") as tmp:
+        directory = Path(tmp)
+        for rows in sizes:
+            ratios = print_size(rows, bench_size(rows, directory))
+            if rows == max(sizes):
+                targets.update(ratios)
+        print(f"\nratios at {max(sizes):,} rows")
+        for name, value in targets.items():
+            print(f"  {name:<45} {value:8.2f}")
+        for layout in LAYOUTS:
+            print(
+                f"  target comply / floor <= 2 ({layout}): {'met' if targets[f'{layout}: comply / floor'] <= 2 else 'NOT met'}"
+            )
+            met = targets[f"{layout}: comply-file / duckdb"] <= 1.5
+            print(f"  target comply-file / duckdb <= 1.5 ({layout}): {'met' if met else 'NOT met'}")
+        if big:
+            path = directory / "big.parquet"
+            start = time.perf_counter()
+            write_parquet(path, big)
+            written = time.perf_counter() - start
+            result = run_child("comply-stream-big", path, LAYOUTS["5x3 intersections"])
+            size_mb = path.stat().st_size / 2**20
+            print(
+                f"\n{big:,} rows ({size_mb:.0f} MB Parquet, written in {written:.0f} s), streaming engine, 5x3 intersections: "
+                f"{result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB "
+                f"(target < 2048 MB: {'met' if result['peak_rss_mb'] < 2048 else 'NOT met'})"
+            )
+            if result["check"] != big:
+                raise SystemExit(f"big file: counted {result['check']} rows, expected {big}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
