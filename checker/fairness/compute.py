@@ -24,7 +24,8 @@ import numpy as np
 from checker.errors import InputError
 from checker.fairness.bootstrap import bootstrap_intervals
 from checker.fairness.counts import CELLS, Counter, UnitCounts
-from checker.fairness.metrics import RATES, disparities, gaps, rates
+from checker.fairness.metrics import disparities, gaps, rates
+from checker.fairness.names import RATES
 from checker.fairness.options import MEMORY_ENGINE_MAX_BYTES, MISSING_GROUP, FairnessOptions
 from checker.fairness.readers import check_columns, check_file, detect_format, file_digest, read_batches
 
