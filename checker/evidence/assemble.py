@@ -93,7 +93,7 @@ def _collect_predictions(path: Path, config: Config) -> Collected:
     from checker.evidence.fairness import predictions_evidence
 
     document = predictions_evidence(path, config.fairness)
-    digest = str((document.get("file") or {}).get("sha256", ""))
+    digest = str((document.get("provenance") or {}).get("sha256", ""))
     return document, EvidenceFile("predictions", display_path(path), digest), Source(display_path(path))
 
 

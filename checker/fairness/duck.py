@@ -100,7 +100,9 @@ def _explain(connection: Any, path: Path, fmt: str, options: FairnessOptions) ->
     """After a failed query, say what is wrong in comply's words when it is a missing column or a
     score that is not a number (checked only then: describing the file first costs every run)."""
     try:
-        described = connection.execute(f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}").fetchall()
+        described = connection.execute(
+            f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}"
+        ).fetchall()
     except Exception:  # the file itself is unreadable: the query's own message says why
         return
     types = {row[0]: str(row[1]) for row in described}

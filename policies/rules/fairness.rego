@@ -218,6 +218,13 @@ undefined_findings(id, metric) := {finding |
 	finding := {"id": id, "field": field(name, metric), "msg": sprintf("%s: %s is undefined (%s), so it cannot be judged", [name, metric, reason])}
 }
 
+# A metric a feature does not report at all (declared evidence may omit it) is reported, never passed.
+absent_findings(id, metric) := {finding |
+	some name, feature in features
+	not is_object(object.get(object.get(feature, "metrics", {}), metric, null))
+	finding := {"id": id, "field": sprintf("evidence.fairness.features.%s.metrics", [name]), "msg": sprintf("%s: no %s in the fairness evidence, so it cannot be judged", [name, metric])}
+}
+
 # ---- demographic parity ---------------------------------------------------------------------
 parity := upper_limit_findings("org.fairness.demographic_parity", "demographic_parity_difference", "demographic_parity_difference")
 
@@ -254,6 +261,11 @@ deny contains finding if {
 warn contains finding if {
 	org_applies
 	some finding in parity.warn
+}
+
+warn contains finding if {
+	org_applies
+	some finding in absent_findings("org.fairness.demographic_parity", "demographic_parity_difference")
 }
 
 # ---- equalized odds -------------------------------------------------------------------------
@@ -294,6 +306,11 @@ warn contains finding if {
 	some finding in odds.warn
 }
 
+warn contains finding if {
+	org_applies
+	some finding in absent_findings("org.fairness.equalized_odds", "equalized_odds_difference")
+}
+
 # ---- disparate impact (four-fifths rule) ----------------------------------------------------
 impact := lower_limit_findings("org.fairness.disparate_impact", "disparate_impact_ratio", "disparate_impact_ratio")
 
@@ -330,6 +347,11 @@ deny contains finding if {
 warn contains finding if {
 	org_applies
 	some finding in impact.warn
+}
+
+warn contains finding if {
+	org_applies
+	some finding in absent_findings("org.fairness.disparate_impact", "disparate_impact_ratio")
 }
 
 warn contains finding if {
@@ -385,6 +407,24 @@ deny contains finding if {
 	org_applies
 	has_evidence
 	finding := missing_threshold("org.fairness.min_group_size", "min_group_size")
+}
+
+warn contains finding if {
+	org_applies
+	some name, feature in features
+	not group_counts_known(feature)
+	finding := {
+		"id": "org.fairness.min_group_size",
+		"field": sprintf("evidence.fairness.features.%s.groups", [name]),
+		"msg": sprintf("%s: the fairness evidence gives no group sizes, so it cannot show every group has enough rows", [name]),
+	}
+}
+
+group_counts_known(feature) if {
+	count(object.get(feature, "groups", {})) > 0
+	every group in feature.groups {
+		is_number(object.get(group, "count", null))
+	}
 }
 
 warn contains finding if {

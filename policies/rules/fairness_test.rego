@@ -43,7 +43,8 @@ good := doc({"sex": sex})
 
 with_metric(name, entry) := doc({"sex": object.union(sex, {"metrics": object.union(sex.metrics, {name: entry})})})
 
-with_groups(groups) := doc({"sex": object.union(sex, {"groups": groups})})
+# object.union merges nested objects, so the groups are removed first to be replaced whole
+with_groups(groups) := doc({"sex": object.union(object.remove(sex, ["groups"]), {"groups": groups})})
 
 ids(findings) := {f.id | some f in findings}
 
@@ -290,4 +291,26 @@ test_bootstrap_confidence_is_named_in_messages if {
 	input_doc := object.union(base, {"evidence": {"fairness": {"bootstrap": {"confidence": 0.9}}}})
 	some finding in deny_of(input_doc)
 	contains(finding.msg, "(90% interval [0.200, 0.400])")
+}
+
+test_metrics_missing_from_declared_evidence_warn if {
+	only := {"equal_opportunity_difference": metric(0.01, ["female", "male"])}
+	bare := doc({"sex": object.union(object.remove(sex, ["metrics"]), {"metrics": only})})
+	warned := ids(warn_of(bare))
+	"org.fairness.demographic_parity" in warned
+	"org.fairness.equalized_odds" in warned
+	"org.fairness.disparate_impact" in warned
+	some finding in warn_of(bare)
+	finding.msg == "sex: no disparate_impact_ratio in the fairness evidence, so it cannot be judged"
+	count(deny_of(bare)) == 0
+}
+
+test_unknown_group_sizes_warn if {
+	named_only := with_groups({"female": {}, "male": {}})
+	some finding in warn_of(named_only)
+	finding.id == "org.fairness.min_group_size"
+	contains(finding.msg, "no group sizes")
+	no_groups := doc({"sex": object.remove(sex, ["groups"])})
+	"org.fairness.min_group_size" in ids(warn_of(no_groups))
+	not "org.fairness.min_group_size" in ids(warn_of(good))
 }
