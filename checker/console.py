@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from checker.errors import ComplyError
 
@@ -41,3 +44,20 @@ def terminal_width() -> int:
         return os.get_terminal_size().columns
     except OSError:
         return 100
+
+
+def text_console(file: IO[str], *, colour: bool | None = None, width: int = 100) -> Console:
+    """A rich console that writes to `file`, coloured only as `use_colour` decides, never wrapping
+    soft text, so piped output is the same on every machine."""
+    from rich.console import Console
+
+    colour = use_colour() if colour is None else colour
+    return Console(
+        file=file,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+        highlight=False,
+        soft_wrap=True,
+        width=width,
+    )

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from checker.commands.common import check_date, write_output
 from checker.console import fail, write
 from checker.errors import ComplyError, UsageError
 
@@ -22,15 +23,6 @@ def _format_names() -> list[str]:
     from checker.report import FORMATS
 
     return sorted(FORMATS)
-
-
-def _check_date(value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"expected a date like 2026-08-02, got {value!r}") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +68,7 @@ def register(app: typer.Typer) -> None:
             None, "--opa-timeout", help="Seconds to wait for the OPA server (default 10)."
         ),
         reference_date: Optional[str] = typer.Option(
-            None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."
+            None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
         ),
         timeline: Optional[Timeline] = typer.Option(
             None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."
@@ -114,7 +106,7 @@ def register(app: typer.Typer) -> None:
                 report = replace(report, generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
             rendered = renderer(format)(report)
             if output is not None:
-                _write_file(output, rendered)
+                write_output(output, rendered)
                 if format != "text":
                     write(renderer("text")(report))
             else:
@@ -133,11 +125,3 @@ def _engine_options(url: Optional[str], no_upload: bool, timeout: Optional[float
     if timeout is not None:
         options["opa_timeout"] = timeout
     return options
-
-
-def _write_file(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write report: {err.strerror}") from None

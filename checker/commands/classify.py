@@ -12,7 +12,6 @@ prohibited or lower than the tier the card declares, 2 on input or usage errors.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import Any, Optional
 
 import typer
 
+from checker.commands.common import check_date
 from checker.console import fail, write
 from checker.errors import ComplyError, UsageError
 
@@ -110,15 +110,6 @@ def render_text(result: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_date(value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"expected a date like 2026-08-02, got {value!r}") from None
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def classify(
@@ -128,7 +119,7 @@ def register(app: typer.Typer) -> None:
             False, "--interactive", "-i", help="Ask the AI Act questions and write the answers into the card."
         ),
         reference_date: Optional[str] = typer.Option(
-            None, "--reference-date", callback=_check_date, help="Judge as of this date (default: today)."
+            None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
         ),
         timeline: Optional[Timeline] = typer.Option(
             None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."

@@ -15,7 +15,8 @@ from typing import Any, Optional
 
 import typer
 
-from checker.console import fail, use_colour, write
+from checker.commands.common import write_output
+from checker.console import fail, text_console, write
 from checker.errors import ComplyError, UsageError
 
 
@@ -119,7 +120,7 @@ def register(app: typer.Typer) -> None:
             document = compute_fairness(path, options)
             text = json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
             if output is not None:
-                _write(output, text)
+                write_output(output, text)
             if format == "json":
                 if output is None:
                     write(text)
@@ -133,20 +134,10 @@ def register(app: typer.Typer) -> None:
 
 def render_text(document: dict[str, Any]) -> str:
     """The tables, as text (colour only on a terminal)."""
-    from rich.console import Console
-
     from checker.fairness.render import fairness_tables
 
-    colour = use_colour()
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=colour,
-        no_color=not colour,
-        color_system="standard" if colour else None,
-        highlight=False,
-        width=120,
-    )
+    console = text_console(buffer, width=120)
     rows = document["rows"]
     provenance = document["provenance"]
     console.print(
@@ -157,11 +148,3 @@ def render_text(document: dict[str, Any]) -> str:
         console.print()
         console.print(table)
     return buffer.getvalue()
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write: {err.strerror}") from None

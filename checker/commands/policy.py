@@ -86,7 +86,9 @@ def docs(
 def bundle(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the bundle (.tar.gz).", show_default=False),
     policy: list[Path] = typer.Option([], "--policy", "-p", help="Include your own policy directory; repeatable."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml whose thresholds and policy_dirs go in."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", "-c", help="comply.yaml whose thresholds and policy_dirs go in."
+    ),
     data: list[Path] = typer.Option([], "--data", help="YAML/JSON file with `thresholds:` to bake in; repeatable."),
 ) -> None:
     """Write the policies (and yours) as a standard OPA bundle, for `opa run --server bundle.tar.gz`."""

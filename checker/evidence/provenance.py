@@ -7,6 +7,7 @@ every evidence file and, inside a git work tree, the commit it was checked at.
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +32,50 @@ def display_path(path: Path) -> str:
         return path.resolve().as_posix()
 
 
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+
 @functools.lru_cache(maxsize=64)
 def git_commit(directory: Path) -> str | None:
-    """The commit HEAD points at for the repository holding `directory`, or None outside git."""
+    """The commit HEAD points at for the repository holding `directory`, or None outside git.
+
+    Read from the repository files (HEAD, the loose ref, packed-refs) rather than by running git: a
+    subprocess costs more than the rest of a small check. Anything unusual (worktrees, reftable, a
+    missing ref) falls back to `git rev-parse`.
+    """
+    for folder in (directory, *directory.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return _read_head(dot_git) or _rev_parse(directory)
+        if dot_git.exists():
+            return _rev_parse(directory)
+    return None
+
+
+def _read_head(git_dir: Path) -> str | None:
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if _SHA.match(head):
+            return head
+        if not head.startswith("ref: "):
+            return None
+        ref = head[5:].strip()
+        loose = git_dir / ref
+        if loose.is_file():
+            value = loose.read_text(encoding="utf-8").strip()
+            return value if _SHA.match(value) else None
+        packed = git_dir / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref and _SHA.match(sha):
+                    return sha
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _rev_parse(directory: Path) -> str | None:
     try:
         done = subprocess.run(
             ["git", "-C", str(directory), "rev-parse", "--verify", "-q", "HEAD"],

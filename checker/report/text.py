@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from checker.console import use_colour
+from checker.console import text_console
 from checker.report.articles import article_title
 from checker.report.model import CardResult, Report, RuleResult, group_by_article, summary_line
 
@@ -29,17 +29,8 @@ TIER_STYLE = {
 
 
 def render(report: Report, *, colour: bool | None = None) -> str:
-    colour = use_colour() if colour is None else colour
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=colour,
-        no_color=not colour,
-        color_system="standard" if colour else None,
-        highlight=False,
-        soft_wrap=True,
-        width=100,
-    )
+    console = text_console(buffer, colour=colour)
     console.print(
         Text(
             f"comply {report.tool_version} · policy bundle {report.bundle_revision} · "
