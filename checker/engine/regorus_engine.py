@@ -33,6 +33,12 @@ class RegorusEngine:
             self._prepared.add_data_json(json.dumps(bundle.data))
         except RuntimeError as err:
             raise EngineError(f"policy data: {clean_engine_message(str(err))}") from None
+        # The first query on an engine analyses every module; doing it once here means each clone
+        # (one per card) starts analysed, which saves a quarter of the per-card time in batch runs.
+        try:
+            self._prepared.eval_query_as_json("true")
+        except RuntimeError as err:
+            raise EngineError(clean_engine_message(str(err))) from None
 
     def prepared(self) -> regorus.Engine:
         """A fresh copy of the loaded engine (for tests, coverage and queries other than the decision)."""

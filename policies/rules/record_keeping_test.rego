@@ -319,3 +319,23 @@ test_explicit_durable_false_wins_over_a_file_destination if {
 	r := run(with_card_logging({"durable": false}), provider)
 	has(r.deny, "art12.record_keeping_logging", "no durable log destination")
 }
+
+checks_for(inp) := checks if {
+	checks := rk.checks with input as inp with data.comply.thresholds as thresholds
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.role as "provider"
+		with data.comply.classification.obligations as provider
+}
+
+test_audit_log_content_rules_are_not_judged_without_a_log if {
+	checks := checks_for(good)
+	"org.audit_log.present" in checks
+	not "org.audit_log.integrity" in checks
+	not "org.audit_log.covers_period" in checks
+}
+
+test_audit_log_content_rules_are_judged_when_a_log_is_supplied if {
+	checks := checks_for(audit_with({}))
+	"org.audit_log.integrity" in checks
+	"org.audit_log.covers_period" in checks
+}
