@@ -112,7 +112,11 @@ def _collect_audit_log(path: Path, config: Config) -> Collected:
     from checker.evidence.audit_log import verify_audit_log
 
     summary = verify_audit_log(path)
-    return summary, EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))), Source(display_path(path))
+    return (
+        summary,
+        EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))),
+        Source(display_path(path)),
+    )
 
 
 COLLECTORS: dict[str, tuple[str, Collector]] = {

@@ -17,7 +17,9 @@ WHEN = ("--timeline", "original", "--reference-date", "2026-11-25")
 
 
 def check(folder: Path) -> tuple[int, dict]:
-    done = comply("check", str(folder / "model_card.yaml"), "--config", str(folder / "comply.yaml"), "--format", "json", *WHEN)
+    done = comply(
+        "check", str(folder / "model_card.yaml"), "--config", str(folder / "comply.yaml"), "--format", "json", *WHEN
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -55,7 +57,9 @@ def test_an_edited_audit_line_fails_integrity_at_that_line(copy: Path) -> None:
 
 def test_rotation_shorter_than_retention_fails_at_the_handler_line(copy: Path) -> None:
     config = copy / "evidence" / "logging.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("backupCount: 400", "backupCount: 30"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("backupCount: 400", "backupCount: 30"), encoding="utf-8"
+    )
     code, report = check(copy)
     failed = {r["id"]: r for r in report["cards"][0]["results"] if r["status"] == "fail"}
     assert code == 1

@@ -69,7 +69,9 @@ def test_real_opa_loaded_from_the_bundle_decides_like_regorus(tmp_path: Path) ->
 def test_custom_policies_and_thresholds_are_baked_in(tmp_path: Path) -> None:
     custom = tmp_path / "org"
     custom.mkdir()
-    (custom / "owner.rego").write_text("package comply.custom.owner\n\nimport rego.v1\n\nchecks contains \"org.x\" if false\n")
+    (custom / "owner.rego").write_text(
+        'package comply.custom.owner\n\nimport rego.v1\n\nchecks contains "org.x" if false\n'
+    )
     (tmp_path / "limits.yaml").write_text("thresholds:\n  log_retention_days: 365\n")
     files = members(build(tmp_path, "org.tar.gz", "--policy", str(custom), "--data", str(tmp_path / "limits.yaml")))
     assert any(name.startswith("custom/") and name.endswith("org/owner.rego") for name in files)

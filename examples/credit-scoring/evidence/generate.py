@@ -47,8 +47,13 @@ def write_audit_log(path: Path) -> None:
         log.prediction(request_id=f"r{day:04d}", inputs=features, output=0.31, decision="approve")
         if day % 7 == 3:
             now[0] += timedelta(minutes=20)
-            log.override(request_id=f"r{day:04d}", original="approve", new="refer", reason="income not verified",
-                         operator="credit.officer.17")
+            log.override(
+                request_id=f"r{day:04d}",
+                original="approve",
+                new="refer",
+                reason="income not verified",
+                operator="credit.officer.17",
+            )
     log.close()
 
 
