@@ -136,7 +136,7 @@ def _summary_table(console: Console, report: Report) -> None:
         table.add_column(
             column,
             justify="right" if column in {"failed", "warnings", "waived", "passed"} else "left",
-            overflow="fold",
+            no_wrap=True,
         )
     for card in report.cards:
         counts = card.counts()
@@ -149,4 +149,7 @@ def _summary_table(console: Console, report: Report) -> None:
             str(counts["waived"]),
             str(counts["pass"]),
         )
+    width = console.width
+    console.width = 240  # the table's natural width: never fold card paths, whatever the terminal
     console.print(table)
+    console.width = width
