@@ -18,7 +18,7 @@ from checker.errors import EngineError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
 from checker.evidence.card import find_cards
 from checker.evidence.provenance import tool_version
-from checker.report.model import CardResult, Finding, Location, Report, RuleResult
+from checker.report.model import CardResult, Finding, Location, Report, RuleResult, result_from_metadata
 from checker.waivers import WaiverSet, load_waivers
 
 
@@ -111,17 +111,7 @@ def _rule_result(raw: Mapping[str, Any], metadata: Mapping[str, RuleMetadata], a
     if meta is None:
         raise EngineError(f"policy reported rule {raw['id']!r}, which has no # METADATA block with that custom.id")
     findings = tuple(_finding(item, assembled) for item in raw["findings"])
-    return RuleResult(
-        id=meta.id,
-        status=raw["status"],
-        title=meta.title,
-        article=meta.article,
-        severity=meta.severity,
-        remediation=meta.remediation,
-        description=meta.description,
-        findings=findings,
-        custom=meta.custom,
-    )
+    return result_from_metadata(meta, raw["status"], findings)
 
 
 def _finding(raw: Any, assembled: AssembledInput) -> Finding:

@@ -25,7 +25,7 @@ from typing import Any
 from checker.config import Config
 from checker.engine.bundle import RuleMetadata
 from checker.evidence.provenance import display_path
-from checker.report.model import CardResult, Finding, Location, RuleResult, Waiver
+from checker.report.model import CardResult, Finding, Location, RuleResult, Waiver, result_from_metadata
 
 WAIVER_RULE_ID = "org.waiver.valid"
 REQUIRED_FIELDS = ("rule", "justification", "approved_by", "expires")
@@ -116,17 +116,7 @@ def _waive(result: RuleResult, entry: WaiverEntry | None) -> RuleResult:
 def validity_result(entries: Sequence[WaiverEntry]) -> RuleResult:
     """`org.waiver.valid` for one card: FAIL listing every problem of the waivers covering it, else PASS."""
     findings = tuple(problem for entry in entries for problem in entry.problems)
-    return RuleResult(
-        id=WAIVER_RULE.id,
-        status="fail" if findings else "pass",
-        title=WAIVER_RULE.title,
-        article=WAIVER_RULE.article,
-        severity=WAIVER_RULE.severity,
-        remediation=WAIVER_RULE.remediation,
-        description=WAIVER_RULE.description,
-        findings=findings,
-        custom=WAIVER_RULE.custom,
-    )
+    return result_from_metadata(WAIVER_RULE, "fail" if findings else "pass", findings)
 
 
 def load_waivers(config: Config, reference_date: str, rules: Mapping[str, RuleMetadata]) -> WaiverSet:

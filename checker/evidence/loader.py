@@ -55,8 +55,8 @@ class LoadedDocument:
         return None
 
 
-def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
-    """Read a file whole, refusing directories, unreadable files and anything over `limit` bytes."""
+def file_size(path: Path, *, expected: str = "a file") -> int:
+    """The size of an evidence file, or a one-line input error when it is missing, unreadable or a folder."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -64,7 +64,13 @@ def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a file")
+        raise InputError(f"{path}: is a directory, expected {expected}")
+    return size
+
+
+def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """Read a file whole, refusing directories, unreadable files and anything over `limit` bytes."""
+    size = file_size(path)
     if size > limit:
         raise InputError(f"{path}: file is {size} bytes, larger than the {limit}-byte limit for evidence files")
     try:

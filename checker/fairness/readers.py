@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from checker.errors import InputError, one_line
+from checker.evidence.loader import file_size
 from checker.fairness.options import FairnessOptions
 
 FORMATS = {
@@ -51,14 +52,7 @@ def detect_format(path: Path, explicit: str | None) -> str:
 
 def check_file(path: Path) -> int:
     """The predictions file's size; a missing, unreadable or empty file is an input error."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a predictions file")
+    size = file_size(path, expected="a predictions file")
     if size == 0:
         raise InputError(f"{path}: file is empty")
     return size

@@ -11,9 +11,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.evidence.provenance import EvidenceFile
+
+if TYPE_CHECKING:
+    from checker.engine.bundle import RuleMetadata
 
 STATUSES = ("fail", "warn", "waived", "pass")
 """Rule statuses, worst first."""
@@ -59,6 +62,21 @@ class RuleResult:
     def message(self) -> str:
         """One line: the first finding's message, or the rule title for a pass."""
         return self.findings[0].message if self.findings else self.title
+
+
+def result_from_metadata(meta: RuleMetadata, status: str, findings: tuple[Finding, ...]) -> RuleResult:
+    """A rule's result, carrying what its METADATA says about it (title, article, severity, fix)."""
+    return RuleResult(
+        id=meta.id,
+        status=status,
+        title=meta.title,
+        article=meta.article,
+        severity=meta.severity,
+        remediation=meta.remediation,
+        description=meta.description,
+        findings=findings,
+        custom=meta.custom,
+    )
 
 
 @dataclass(frozen=True)
