@@ -3,3 +3,6 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+DISTRIBUTION = "comply-gate"
+"""The name on the package index (`comply` there belongs to an unrelated project); the command stays `comply`."""

@@ -1,0 +1,28 @@
+"""Optional dependencies: import one only on the path that needs it, or stop with the line that installs it.
+
+The core install (`pip install comply-gate`) carries what a card check needs. Heavy libraries live in extras
+(`fairness`, `duckdb`, `spark`, `mlflow`, `all`); a command that needs one which is missing exits 2 with the one
+`pip install` line that fixes it, instead of a traceback or, worse, a silently skipped check.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from checker import DISTRIBUTION
+from checker.errors import UsageError
+
+
+def install_line(extra: str) -> str:
+    """The command that installs an extra, quoted for any POSIX shell."""
+    return f"pip install '{DISTRIBUTION}[{extra}]'"
+
+
+def require(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import `module`, or raise a one-line UsageError naming what needs it and how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        missing = err.name or module
+        raise UsageError(f"{purpose} needs {missing}, which is not installed: {install_line(extra)}") from None
