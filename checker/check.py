@@ -34,6 +34,7 @@ class CheckRequest:
     reference_date: str | None = None
     timeline: str | None = None
     engine_options: Mapping[str, Any] = field(default_factory=dict)
+    card_format: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     """Check every card the request names and return the report."""
     session = session or open_session(request)
     cards = find_cards(request.paths, session.config.card_patterns)
-    results = tuple(session.waivers.apply(check_card(path, request.evidence, session)) for path in cards)
+    results = tuple(
+        session.waivers.apply(check_card(path, request.evidence, session, card_format=request.card_format))
+        for path in cards
+    )
     return Report(
         tool_version=tool_version(),
         bundle_revision=session.bundle.revision,
@@ -88,8 +92,8 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     )
 
 
-def check_card(path: Path, evidence: EvidencePaths, session: Session) -> CardResult:
-    assembled = assemble(path, evidence, session.context, session.config)
+def check_card(path: Path, evidence: EvidencePaths, session: Session, *, card_format: str | None = None) -> CardResult:
+    assembled = assemble(path, evidence, session.context, session.config, card_format=card_format)
     decision = session.engine.evaluate(assembled.document)
     results = tuple(_rule_result(raw, session.bundle.metadata, assembled) for raw in decision["results"])
     details = assembled.card.data.get("model_details")

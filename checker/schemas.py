@@ -67,7 +67,30 @@ def validate(
     `source` maps field paths to lines; `prefix` is stripped from paths first (the input document nests
     the card under `card`, but the card's own lines are keyed without it).
     """
-    errors = sorted(validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    _raise_errors(validator(name).iter_errors(instance), source, label, prefix)
+
+
+@functools.lru_cache(maxsize=4)
+def external_validator(name: str) -> Validator:
+    """The validator for a third-party card format's own published schema (`schemas/external/`), of
+    whatever JSON Schema draft it declares; kept apart from comply's schemas so loading those stays cheap."""
+    from jsonschema import FormatChecker
+    from jsonschema.validators import validator_for
+
+    schema = json.loads((schemas_dir() / "external" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    cls = validator_for(schema)
+    return cls(schema, format_checker=FormatChecker(formats=("date",)))  # type: ignore[no-any-return]
+
+
+def validate_external(instance: Any, name: str, *, source: LoadedDocument) -> None:
+    """Raise InputError listing every way a card breaks its own format's published schema."""
+    _raise_errors(external_validator(name).iter_errors(instance), source, None, "")
+
+
+def _raise_errors(
+    found: Iterable[ValidationError], source: LoadedDocument | None, label: str | None, prefix: str
+) -> None:
+    errors = sorted(found, key=lambda e: list(map(str, e.absolute_path)))
     if not errors:
         return
     lines = [_format(error, source, label, prefix) for error in _leaf_errors(errors)]

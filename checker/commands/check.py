@@ -49,6 +49,11 @@ def register(app: typer.Typer) -> None:
         audit_log: Optional[Path] = typer.Option(
             None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."
         ),
+        card_format: Optional[str] = typer.Option(
+            None,
+            "--card-format",
+            help="Card format: comply, huggingface, mct, cyclonedx (default: told from the content).",
+        ),
         config: Optional[Path] = typer.Option(
             None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
         ),
@@ -97,6 +102,7 @@ def register(app: typer.Typer) -> None:
                 engine_options=_engine_options(opa_url, opa_no_upload, opa_timeout),
                 reference_date=reference_date,
                 timeline=timeline.value if timeline else None,
+                card_format=card_format,
             )
             session = open_session(request)
             report = run_check(request, session)

@@ -128,9 +128,11 @@ COLLECTORS: dict[str, tuple[str, Collector]] = {
 """Evidence kind on the command line -> (key under input.evidence, collector)."""
 
 
-def assemble(card_path: Path, paths: EvidencePaths, context: Context, config: Config) -> AssembledInput:
+def assemble(
+    card_path: Path, paths: EvidencePaths, context: Context, config: Config, *, card_format: str | None = None
+) -> AssembledInput:
     """Load, shape-check and combine everything known about one model card."""
-    card = load_card(card_path)
+    card = load_card(card_path, card_format)
     card_label = display_path(card_path)
     validate(card.data, "model_card", source=card, label=card_label)
     evidence: dict[str, Any] = {}

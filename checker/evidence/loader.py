@@ -116,6 +116,12 @@ def load_document(path: Path | str, *, limit: int = MAX_BYTES) -> LoadedDocument
     return LoadedDocument(path, data, digest, lines)
 
 
+def load_yaml_text(path: Path, text: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML text that is part of a larger file (a Hugging Face card's front matter) with the same
+    limits as a whole file; line numbers are those of `text`, so pad it to keep the file's lines."""
+    return _load_yaml(path, text)
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number comply accepts")
 
