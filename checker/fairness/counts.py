@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from checker.errors import InputError
+from checker.fairness.arrays import dictionary_encode, filled, is_numeric, validity, values
 from checker.fairness.labels import binarize
 from checker.fairness.options import MISSING_GROUP, FairnessOptions, label_text
 
@@ -94,15 +94,11 @@ def encode_groups(array: pa.Array, column: str) -> _Encoded:
             raise InputError(f"column {column!r} has type {array.type}, which cannot name groups")
         if pa.types.is_null(array.type):
             return _Encoded(np.zeros(len(array), np.intp), [None])
-        array = pc.dictionary_encode(array)
+        array = dictionary_encode(array)
     dictionary = array.dictionary.to_pylist()
     names = [_group_text(value) for value in dictionary]
-    indices = array.indices
     missing = len(names)
-    if indices.null_count:
-        codes = pc.fill_null(indices, missing).to_numpy(zero_copy_only=False)
-    else:
-        codes = indices.to_numpy(zero_copy_only=False)
+    codes = filled(array.indices, missing)
     names.append(None)
     unique = list(dict.fromkeys(names))
     if len(unique) != len(names):
@@ -144,7 +140,7 @@ class Counter:
         cell, score = self._cells_and_score(batch, weights)
         row_weights = None
         if weights is not None:
-            row_weights = _column(batch, weights).to_numpy(zero_copy_only=False).astype(np.float64)
+            row_weights = filled(_column(batch, weights), 0).astype(np.float64)
             self.rows += round(float(row_weights.sum()))
         else:
             self.rows += batch.num_rows
@@ -161,10 +157,8 @@ class Counter:
         score_valid = None
         if options.score is not None:
             if weights is not None:
-                score = _column(batch, SCORE_SUM).to_numpy(zero_copy_only=False)
-                score = np.nan_to_num(score.astype(np.float64), nan=0.0)
-                missing = _column(batch, SCORE_MISSING).to_numpy(zero_copy_only=False)
-                score_valid = ~missing.astype(np.bool_)
+                score = np.nan_to_num(filled(_column(batch, SCORE_SUM), 0.0).astype(np.float64), nan=0.0)
+                score_valid = ~filled(_column(batch, SCORE_MISSING), False).astype(np.bool_)
             else:
                 score, score_valid = _scores(_column(batch, options.score), options.score)
         if options.y_pred is not None:
@@ -172,7 +166,7 @@ class Counter:
             y_pred, pred_valid = binarize(_column(batch, options.y_pred), options.y_pred, pred_positive)
         elif weights is not None:
             # the GROUP BY already applied the threshold (see duck.py)
-            y_pred = _column(batch, PRED_FROM_SCORE).to_numpy(zero_copy_only=False).astype(np.uint8)
+            y_pred = filled(_column(batch, PRED_FROM_SCORE), 0).astype(np.uint8)
             pred_valid = None
         else:
             assert score is not None
@@ -293,13 +287,18 @@ def _column(batch: pa.RecordBatch | pa.Table, name: str) -> pa.Array:
 
 
 def _scores(array: pa.Array, column: str) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
-    if not (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+    if pa.types.is_decimal(array.type):
+        array = array.cast(pa.float64())
+    if not is_numeric(array.type):
         raise InputError(f"score column {column!r} has type {array.type}; expected numbers")
-    values = pc.fill_null(array.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
-    finite = np.isfinite(values)
+    scores = values(array).astype(np.float64)
+    finite = np.isfinite(scores)
+    present = validity(array)
+    if present is not None:
+        finite &= present
     if finite.all():
-        return values, None
-    return np.where(finite, values, 0.0), finite
+        return scores, None
+    return np.where(finite, scores, 0.0), finite
 
 
 def _and(left: NDArray[np.bool_] | None, right: NDArray[np.bool_] | None) -> NDArray[np.bool_] | None:
@@ -362,6 +361,6 @@ def _grown(array: NDArray[Any] | None, shape: tuple[int, ...], dtype: type) -> N
 
 def _product(levels: Sequence[Sequence[str | None]]) -> list[tuple[str | None, ...]]:
     groups: list[tuple[str | None, ...]] = [()]
-    for values in levels:
-        groups = [(*group, value) for group in groups for value in values]
+    for level_values in levels:
+        groups = [(*group, value) for group in groups for value in level_values]
     return groups

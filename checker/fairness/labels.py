@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from checker.errors import InputError
+from checker.fairness.arrays import dictionary_encode, filled, is_numeric, validity, values
 from checker.fairness.options import label_text
 
 if TYPE_CHECKING:
@@ -46,10 +46,11 @@ def binarize(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
     if pa.types.is_decimal(kind):  # DuckDB reads some integer columns as DECIMAL
         array = array.cast(pa.float64())
         kind = array.type
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+    if is_numeric(kind):
         return _binarize_number(array, column, positive)
     if _is_text(kind):
-        return _binarize_text(array, column, positive)
+        # the distinct values are few: binarize them once and look every row up by its code
+        return _binarize_dictionary(dictionary_encode(array), column, positive)
     raise InputError(f"column {column!r} has type {kind}, which is not a label (expected 0/1, booleans or text)")
 
 
@@ -57,15 +58,9 @@ def _is_text(kind: pa.DataType) -> bool:
     return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind))
 
 
-def _validity(array: pa.Array) -> NDArray[np.bool_] | None:
-    if array.null_count == 0:
-        return None
-    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
-
-
 def _binarize_boolean(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
-    valid = _validity(array)
-    values = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+    valid = validity(array)
+    truth = filled(array, False)
     if positive:
         wanted = {text.lower() for text in positive} & {"true", "false"}
         if not wanted:
@@ -74,10 +69,10 @@ def _binarize_boolean(array: pa.Array, column: str, positive: Collection[str]) -
                 f"{', '.join(sorted(positive))}"
             )
         if wanted == {"false"}:
-            values = ~values
+            truth = ~truth
         elif wanted == {"true", "false"}:
-            values = np.ones(len(values), np.bool_)
-    return values.view(np.uint8), valid
+            truth = np.ones(len(truth), np.bool_)
+    return truth.view(np.uint8), valid
 
 
 def _numbers(positive: Collection[str]) -> list[float]:
@@ -93,61 +88,66 @@ def _numbers(positive: Collection[str]) -> list[float]:
 
 
 def _binarize_number(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
-    if pa.types.is_floating(array.type):
-        valid_arrow = pc.and_kleene(pc.is_valid(array), pc.invert(pc.is_nan(array)))
-        valid = None if pc.all(valid_arrow).as_py() is not False else valid_arrow.to_numpy(zero_copy_only=False)
-        array = pc.if_else(valid_arrow, array, 0.0) if valid is not None else array
-    else:
-        valid = _validity(array)
-        if valid is not None:
-            array = pc.fill_null(array, 0)
-    values = array.to_numpy(zero_copy_only=False)
+    numbers = values(array)
+    valid = validity(array)
+    if numbers.dtype.kind == "f":
+        not_nan = ~np.isnan(numbers)
+        if not not_nan.all():
+            valid = not_nan if valid is None else valid & not_nan
+    if valid is not None:
+        numbers = np.where(valid, numbers, numbers.dtype.type(0))
     if positive:
-        numbers = _numbers(positive)
-        if not numbers:
+        wanted = _numbers(positive)
+        if not wanted:
             raise InputError(
                 f"column {column!r} holds numbers; --positive-label {', '.join(sorted(positive))} is not a number"
             )
-        return np.isin(values, np.asarray(numbers)).view(np.uint8), valid
-    checked = values if valid is None else values[valid]
+        return np.isin(numbers, np.asarray(wanted)).view(np.uint8), valid
+    checked = numbers if valid is None else numbers[valid]
     if checked.size == 0:
-        return np.zeros(len(values), np.uint8), valid
+        return np.zeros(len(numbers), np.uint8), valid
     low, high = checked.min(), checked.max()
-    if low >= 0 and high <= 1 and (values.dtype.kind != "f" or bool(np.all((checked == 0) | (checked == 1)))):
-        if values.dtype == np.int8 or values.dtype == np.uint8:
-            return values.view(np.uint8), valid
-        return values.astype(np.uint8), valid
+    if low >= 0 and high <= 1 and (numbers.dtype.kind != "f" or bool(np.all((checked == 0) | (checked == 1)))):
+        if numbers.dtype == np.int8 or numbers.dtype == np.uint8:
+            return numbers.view(np.uint8), valid
+        return numbers.astype(np.uint8), valid
     if (
         low == -1
         and high <= 1
         and not bool(np.any(checked == 0))
-        and (values.dtype.kind != "f" or bool(np.all((checked == -1) | (checked == 1))))
+        and (numbers.dtype.kind != "f" or bool(np.all((checked == -1) | (checked == 1))))
     ):
-        return (values == 1).view(np.uint8), valid
+        return (numbers == 1).view(np.uint8), valid
     raise InputError(_not_binary(column, np.unique(checked)[:6].tolist()))
-
-
-def _binarize_text(array: pa.Array, column: str, positive: Collection[str]) -> Binary:
-    if not positive:
-        raise InputError(_not_binary(column, pc.unique(pc.drop_null(array)).to_pylist()[:6]))
-    valid = _validity(array)
-    chosen = pc.is_in(array, value_set=pa.array(sorted(positive), type=pa.string()), skip_nulls=True)
-    return pc.fill_null(chosen, False).to_numpy(zero_copy_only=False).view(np.uint8), valid
 
 
 def _binarize_dictionary(array: pa.DictionaryArray, column: str, positive: Collection[str]) -> Binary:
     """Binarize the (small) dictionary once, then look every row up by its index."""
-    lookup, lookup_valid = binarize(array.dictionary, column, positive)
-    indices = array.indices
-    valid = _validity(indices)
-    codes = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False) if valid is not None else indices.to_numpy()
+    dictionary = array.dictionary
+    if _is_text(dictionary.type):
+        lookup, lookup_valid = _binarize_words(dictionary, column, positive)
+    else:
+        lookup, lookup_valid = binarize(dictionary, column, positive)
+    valid = validity(array.indices)
+    codes = filled(array.indices, 0)
     if len(lookup) == 0:
         return np.zeros(len(codes), np.uint8), np.zeros(len(codes), np.bool_)
-    values = lookup[codes]
+    looked_up = lookup[codes]
     if lookup_valid is not None:
         row_valid = lookup_valid[codes]
         valid = row_valid if valid is None else valid & row_valid
-    return values, valid
+    return looked_up, valid
+
+
+def _binarize_words(words: pa.Array, column: str, positive: Collection[str]) -> Binary:
+    """Text labels (a dictionary's distinct values): positive when the text is one of `positive`."""
+    texts = words.to_pylist()
+    if not positive:
+        raise InputError(_not_binary(column, [text for text in texts if text is not None][:6]))
+    chosen = set(positive)
+    lookup = np.fromiter((text in chosen for text in texts), np.bool_, len(texts)).view(np.uint8)
+    present = np.fromiter((text is not None for text in texts), np.bool_, len(texts))
+    return lookup, None if present.all() else present
 
 
 def _not_binary(column: str, values: list[object]) -> str:

@@ -1,8 +1,9 @@
 """Read the columns of a predictions file (CSV, Parquet, JSON Lines) as Arrow batches.
 
-Two ways, the same batches: `memory` reads the file whole with Arrow's multi-threaded readers (fast,
-memory grows with the file), `stream` yields `batch_rows` rows at a time (memory bounded by the batch,
-not the file). Only the named columns are read. Sensitive columns of CSV files are read as text, so a
+Two ways, the same batches: `memory` reads CSV and JSON Lines whole with Arrow's multi-threaded
+readers (fast, memory grows with the file), `stream` yields `batch_rows` rows at a time (memory bounded
+by the batch, not the file). Parquet is read batch by batch either way (`read_ahead`), which is both
+faster and smaller. Nothing here imports pandas (see `arrays`): `ParquetFile`, not `pyarrow.dataset`. Only the named columns are read. Sensitive columns of CSV files are read as text, so a
 group is named exactly as written; Parquet string columns are read dictionary-encoded, which hands
 the counting pass its group codes without hashing.
 
@@ -36,6 +37,8 @@ NULL_TOKENS = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null")
 """CSV fields read as missing values (by every engine)."""
 
 _CSV_BLOCK = 1 << 22
+_PARQUET_MEMORY_BATCH = 1 << 21
+"""Rows per batch of the memory engine's Parquet reading (the stream engine uses `batch_rows`)."""
 
 
 def detect_format(path: Path, explicit: str | None) -> str:
@@ -92,10 +95,12 @@ def check_columns(path: Path, present: list[str], options: FairnessOptions) -> N
 
 # -- Parquet -------------------------------------------------------------------------------------
 def _parquet(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.RecordBatch]:
+    """`ParquetFile` rather than `pyarrow.dataset`: the dataset module imports pandas, which alone
+    costs more than reading a million rows."""
     import pyarrow.parquet as pq
 
     try:
-        schema = pq.read_schema(path)
+        schema = pq.ParquetFile(path).schema_arrow
     except pa.ArrowInvalid as err:
         raise InputError(f"{path}: not a Parquet file ({one_line(str(err))})") from None
     check_columns(path, schema.names, options)
@@ -104,16 +109,50 @@ def _parquet(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.
         for name in options.sensitive
         if pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type)
     ]
-    import pyarrow.dataset as ds
+    reader = pq.ParquetFile(path, read_dictionary=as_dictionary, pre_buffer=True)
+    # Both engines read Parquet batch by batch: decoding (which releases the GIL) runs ahead in a
+    # thread while the previous batch is counted, and the queue holds two batches, so memory does not
+    # grow with the file. Reading the whole table first was slower (one large allocation, no overlap).
+    size = options.batch_rows if stream else max(options.batch_rows, _PARQUET_MEMORY_BATCH)
+    yield from read_ahead(reader.iter_batches(batch_size=size, columns=list(options.columns), use_threads=True))
 
-    columns = list(options.columns)
-    dataset = ds.dataset(path, format=ds.ParquetFileFormat(read_options={"dictionary_columns": as_dictionary}))
-    if stream:
-        # the scanner decodes ahead in background threads while batches are counted, and its
-        # read-ahead is bounded, so memory does not grow with the file
-        yield from dataset.to_batches(columns=columns, batch_size=options.batch_rows, use_threads=True)
-    else:
-        yield from dataset.to_table(columns=columns, use_threads=True).to_batches()
+
+def read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa.RecordBatch]:
+    """Yield `batches`, produced by a background thread at most `depth` ahead of the consumer."""
+    import queue
+    import threading
+
+    done = object()
+    pending: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                pending.put(batch)
+            pending.put(done)
+        except BaseException as err:  # handed to the consumer, which raises it
+            pending.put(err)
+
+    worker = threading.Thread(target=produce, name="comply-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = pending.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                pending.get_nowait()
+            except queue.Empty:
+                worker.join(0.01)
 
 
 # -- CSV -----------------------------------------------------------------------------------------
