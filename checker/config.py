@@ -42,7 +42,7 @@ def find_config(explicit: Path | None) -> Path | None:
         return explicit
     for name in CONFIG_NAMES:
         candidate = Path(name)
-        if candidate.is_file():
+        if candidate.exists():  # not is_file(): a FIFO or folder named comply.yaml is refused, not skipped
             return candidate
     return None
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as _dt
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from checker.commands.common import check_date, write_output
-from checker.console import fail, write
-from checker.errors import ComplyError, UsageError
+from checker.commands.common import check_date
+from checker.console import fail
+from checker.errors import ComplyError
+
+if TYPE_CHECKING:
+    from checker.check import CheckRequest, Session
+    from checker.report.model import Report
 
 
 class Timeline(str, Enum):
@@ -31,9 +35,15 @@ def register(app: typer.Typer) -> None:
         paths: list[Path] = typer.Argument(
             ..., help="Model cards, directories of cards, or glob patterns.", show_default=False
         ),
-        format: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(_format_names())}."),
+        format: list[str] = typer.Option(
+            [],
+            "--format",
+            "-f",
+            help=f"Output format: {', '.join(_format_names())}; FORMAT:PATH writes it to a file. Repeatable.",
+            show_default=False,
+        ),
         output: Optional[Path] = typer.Option(
-            None, "--output", "-o", help="Write the report here; the terminal still gets the text summary."
+            None, "--output", "-o", help="Write the report here (- for stdout); the terminal still gets the text."
         ),
         fairness: Optional[Path] = typer.Option(
             None, "--fairness", help="Fairness evidence file (computed fairness.json or declared numbers)."
@@ -87,10 +97,10 @@ def register(app: typer.Typer) -> None:
         from checker.check import CheckRequest, open_session, run_check
         from checker.evidence.assemble import EvidencePaths
         from checker.report import FORMATS, renderer
+        from checker.report.output import plan_destinations, refuse_inputs, write_reports
 
         try:
-            if format not in FORMATS:
-                raise UsageError(f"unknown --format {format!r}; choose one of {', '.join(sorted(FORMATS))}")
+            destinations = plan_destinations(format, output, FORMATS)
             request = CheckRequest(
                 paths=paths,
                 evidence=EvidencePaths(
@@ -110,16 +120,24 @@ def register(app: typer.Typer) -> None:
                 from dataclasses import replace
 
                 report = replace(report, generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
-            rendered = renderer(format)(report)
-            if output is not None:
-                write_output(output, rendered)
-                if format != "text":
-                    write(renderer("text")(report))
-            else:
-                write(rendered)
+            refuse_inputs(destinations, run_inputs(request, session, report))
+            write_reports([(destination, renderer(destination.format)(report)) for destination in destinations])
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
         raise typer.Exit(report.exit_code(fail_on_warn=fail_on_warn or session.config.fail_on_warn))
+
+
+def run_inputs(request: CheckRequest, session: Session, report: Report) -> list[str]:
+    """Every file the run read: what the loaders recorded, the cards' evidence and the config."""
+    from checker.evidence.loader import INPUT_FILES
+
+    inputs: list[str] = sorted(INPUT_FILES)
+    for card in report.cards:
+        inputs.extend(evidence.path for evidence in card.evidence)
+    if session.config.path is not None:
+        inputs.append(str(session.config.path))
+    inputs.extend(str(path) for path in request.data_files)
+    return inputs
 
 
 def _engine_options(url: Optional[str], no_upload: bool, timeout: Optional[float]) -> dict[str, object]:

@@ -8,8 +8,6 @@ from typing import Optional
 
 import typer
 
-from checker.errors import UsageError
-
 
 def check_date(value: Optional[str]) -> Optional[str]:
     """Typer callback for `--reference-date`: an ISO date, normalised, or a usage error."""
@@ -22,9 +20,10 @@ def check_date(value: Optional[str]) -> Optional[str]:
 
 
 def write_output(path: Path, text: str) -> None:
-    """Write a report or evidence file, creating its folder; failure is a one-line usage error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"{path}: cannot write: {err.strerror}") from None
+    """Write a report or evidence file, complete or not at all, never over one of the run's inputs;
+    failure is a one-line usage error."""
+    from checker.evidence.loader import INPUT_FILES
+    from checker.report.output import Destination, refuse_inputs, write_file_atomically
+
+    refuse_inputs([Destination("output", path)], INPUT_FILES)
+    write_file_atomically(path, text)

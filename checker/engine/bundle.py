@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from checker.errors import InputError, UsageError
+from checker.evidence.loader import note_input
 from checker.resources import policies_dir
 
 CUSTOM_PACKAGE_PREFIX = "comply.custom."
@@ -159,6 +160,7 @@ def merge_thresholds(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> d
 
 def _read_modules(directory: Path, *, label_root: Path | None) -> Iterable[Module]:
     for path in sorted(directory.rglob("*.rego")):
+        note_input(path)
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
@@ -171,6 +173,7 @@ def _read_modules(directory: Path, *, label_root: Path | None) -> Iterable[Modul
 
 
 def _read_data(path: Path) -> dict[str, Any]:
+    note_input(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 from checker.audit import GENESIS_HASH, HASH_FIELD, HASH_SUFFIX_LEN, HASH_SUFFIX_PREFIX, entry_hash
 from checker.errors import InputError
+from checker.evidence.loader import refuse_special_file
 
 GENESIS_BYTES = GENESIS_HASH.encode("ascii")
 CHUNK_SIZE = 1 << 22
@@ -104,6 +105,7 @@ def verify_audit_log(
         if value is not None and not _HEX64.fullmatch(value):
             raise InputError(f"{shown}: {name}: expected 64 lowercase hex characters, got {value!r}")
     state = _State(expect_prev=(expect_first_prev or GENESIS_HASH).encode("ascii"))
+    refuse_special_file(file, shown, "audit log")
     hasher = _BackgroundDigest()
     lines = 0
     final_newline = True

@@ -106,22 +106,33 @@ def find_cards(paths: Iterable[Path], patterns: Sequence[str] = DEFAULT_CARD_PAT
 
 def _expand_argument(path: Path, patterns: Sequence[str]) -> list[Path]:
     if not path.exists() and any(char in str(path) for char in "*?["):
-        matches = sorted(Path().glob(str(path)))
+        matches = sorted(_glob(path))
         if not matches:
             raise InputError(f"{path}: no file matches this pattern")
         return [card for match in matches for card in _expand_argument(match, patterns)]
     if path.is_dir():
-        found = sorted(
-            candidate
-            for candidate in path.rglob("*")
-            if candidate.is_file() and is_card_name(candidate.name, patterns) and not _hidden(candidate, path)
-        )
+        try:
+            found = sorted(
+                candidate
+                for candidate in path.rglob("*")
+                if candidate.is_file() and is_card_name(candidate.name, patterns) and not _hidden(candidate, path)
+            )
+        except OSError as err:
+            raise InputError(f"{err.filename or path}: cannot read this directory: {err.strerror or err}") from None
         if not found:
             raise InputError(f"{path}: no model card found in this directory (looked for {', '.join(patterns)})")
         return found
     if not path.exists():
         raise InputError(f"{path}: no such file")
     return [path]
+
+
+def _glob(pattern: Path) -> list[Path]:
+    """Files matching `pattern`, relative (to the working directory) or absolute (from its anchor)."""
+    if pattern.is_absolute():
+        relative = pattern.relative_to(pattern.anchor)
+        return list(Path(pattern.anchor).glob(str(relative))) if relative.parts else []
+    return list(Path().glob(str(pattern)))
 
 
 def _hidden(candidate: Path, root: Path) -> bool:

@@ -6,6 +6,11 @@ aliases may expand (a "billion laughs" file is refused, not expanded), no NaN or
 that is not a number must not slip past a threshold comparison), no duplicate keys (the second value
 would silently win). Findings point at `file:line`, so the loader records, for each dotted field path,
 the line where that field is written.
+
+Nothing in a file may crash comply or reach the engine in a form it cannot take: a tagged scalar that
+does not convert (`!!int foo`), an impossible date (`2026-02-30`), an integer beyond Python's
+4300-digit conversion limit, a lone surrogate, or nesting deeper than `MAX_DEPTH` is one located input
+error. Only regular files are read: a FIFO or device named as evidence would block forever.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import hashlib
 import json
 import math
 import os
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,19 @@ both resolve only the safe tag set."""
 
 MAX_NODES = 200_000
 """Most YAML nodes a document may expand to once aliases are followed."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of mappings and lists a file may have. The input document adds a few levels above a
+file's own, and the embedded engine refuses JSON nested beyond 128, so files stop well short of that."""
+
+INPUT_FILES: set[str] = set()
+"""Real paths of every file this process has read as an input (cards, configs, evidence, predictions):
+an output may never be written over one of them (`checker.report.output`)."""
+
+
+def note_input(path: Path) -> None:
+    """Remember `path` (and what a symlink points at) as one of the run's inputs."""
+    INPUT_FILES.add(os.path.realpath(path))
 
 
 @dataclass(frozen=True)
@@ -56,16 +76,48 @@ class LoadedDocument:
 
 
 def file_size(path: Path, *, expected: str = "a file") -> int:
-    """The size of an evidence file, or a one-line input error when it is missing, unreadable or a folder."""
+    """The size of an input file, or a one-line input error when it is missing, unreadable, a folder or
+    anything but a regular file (a FIFO would make the read block forever, a device never ends).
+
+    Every input goes through here, so this is also where it is recorded as one of the run's inputs.
+    """
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path}: is a directory, expected {expected}")
-    return size
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: is {_file_kind(info.st_mode)}, not a regular file; expected {expected}")
+    note_input(path)
+    return info.st_size
+
+
+def refuse_special_file(path: Path, label: str, what: str) -> None:
+    """For readers with their own error wording: refuse a FIFO, device or socket before opening it
+    (opening a FIFO blocks until someone writes to it) and record a regular file as an input."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # the reader reports a missing or unreadable file in its own words
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(f"{label}: cannot read {what}: {_file_kind(mode)}, not a regular file")
+    if stat.S_ISREG(mode):
+        note_input(path)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
 def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
@@ -75,6 +127,8 @@ def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
         raise InputError(f"{path}: file is {size} bytes, larger than the {limit}-byte limit for evidence files")
     try:
         with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped for a FIFO since the stat
+                raise InputError(f"{path}: not a regular file")
             raw = handle.read(limit + 1)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
@@ -140,21 +194,57 @@ def _load_json(path: Path, text: str) -> Any:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
         raise InputError(f"{path}:{err.lineno}: invalid JSON: {err.msg} (column {err.colno})") from None
-    except (ValueError, RecursionError) as err:
-        raise InputError(f"{path}: invalid JSON: {err}") from None
-    _check_json_numbers(path, data, "")
+    except RecursionError:
+        raise InputError(f"{path}: invalid JSON: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as err:
+        raise InputError(f"{path}: invalid JSON: {_value_problem(err)}") from None
+    _check_json_values(path, data, "", 0)
     return data
 
 
-def _check_json_numbers(path: Path, value: Any, where: str) -> None:
+def _value_problem(err: ValueError) -> str:
+    """A ValueError from a conversion, worded for the user (Python's int-digit limit names a setting
+    the user cannot change)."""
+    text = str(err)
+    if "integer string conversion" in text or ("digits" in text and "limit" in text):
+        return f"an integer with more than {sys.get_int_max_str_digits()} digits"
+    return text
+
+
+def _check_json_values(path: Path, value: Any, where: str, depth: int) -> None:
+    """Finite numbers, no lone surrogates, bounded nesting: what the engine can take."""
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"{path}: {where or '(top level)'}: {value} is not a finite number")
+    if isinstance(value, str):
+        _check_text(path, None, where, value)
+        return
+    if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
+        raise InputError(f"{path}: {_shorten(where) or '(top level)'}: nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_json_numbers(path, item, f"{where}.{key}" if where else key)
+            child = f"{where}.{key}" if where else key
+            _check_text(path, None, child, key)
+            _check_json_values(path, item, child, depth + 1)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_json_numbers(path, item, f"{where}.{index}" if where else str(index))
+            _check_json_values(path, item, f"{where}.{index}" if where else str(index), depth + 1)
+
+
+def _shorten(where: str, limit: int = 60) -> str:
+    """A field path short enough for one error line."""
+    return where if len(where) <= limit else f"{where[: limit // 2]}...{where[-limit // 2 :]}"
+
+
+def _check_text(path: Path, line: int | None, where: str, text: str) -> None:
+    """Refuse a lone surrogate (`"\\ud800"` in JSON): it is not a character and cannot be encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        at = f":{line}" if line else ""
+        code = ord(text[err.start])
+        raise InputError(
+            f"{path}{at}: {where or '(top level)'}: lone surrogate U+{code:04X} is not a character"
+        ) from None
 
 
 def _load_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
@@ -164,7 +254,7 @@ def _load_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         if node is None:
             raise InputError(f"{path}: file is empty")
         builder = _Builder(path, loader)
-        data = builder.build(node, "")
+        data = builder.build(node, "", 0)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -188,42 +278,65 @@ class _Builder:
         self.lines: dict[str, int] = {}
         self.nodes = 0
 
-    def build(self, node: yaml.Node, where: str) -> Any:
+    def build(self, node: yaml.Node, where: str, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise InputError(
                 f"{self.path}: YAML expands to more than {MAX_NODES} nodes through aliases "
                 "(a 'billion laughs' document?); refusing to expand it"
             )
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth >= MAX_DEPTH:
+            raise InputError(
+                f"{self.path}:{node.start_mark.line + 1}: {_shorten(where) or '(top level)'}: "
+                f"nested more than {MAX_DEPTH} levels deep"
+            )
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, where)
+            return self._mapping(node, where, depth)
         if isinstance(node, yaml.SequenceNode):
             items = []
             for index, child in enumerate(node.value):
                 child_where = f"{where}.{index}" if where else str(index)
                 self.lines.setdefault(child_where, child.start_mark.line + 1)
-                items.append(self.build(child, child_where))
+                items.append(self.build(child, child_where, depth + 1))
             return items
         return self._scalar(node, where)
 
-    def _mapping(self, node: yaml.MappingNode, where: str) -> dict[str, Any]:
+    def _construct(self, node: yaml.Node, where: str) -> Any:
+        """One scalar as Python data; a value its tag cannot hold (`!!int foo`, `2026-02-30`, a
+        5000-digit integer) is a located input error, not a crash."""
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as err:
+            line = node.start_mark.line + 1
+            tag = node.tag.rsplit(":", 1)[-1]
+            shown = str(node.value)
+            shown = shown if len(shown) <= 40 else f"{shown[:20]}...({len(shown)} characters)"
+            problem = _value_problem(err) if isinstance(err, ValueError) else "not a valid value"
+            raise InputError(
+                f"{self.path}:{line}: {where or '(top level)'}: {shown!r} is not a valid {tag} ({problem})"
+            ) from None
+
+    def _mapping(self, node: yaml.MappingNode, where: str, depth: int) -> dict[str, Any]:
         self.loader.flatten_mapping(node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node)
+            key = self._construct(key_node, where or "(top level)")
             line = key_node.start_mark.line + 1
             if isinstance(key, bool) or key is None or isinstance(key, (dict, list)):
                 raise InputError(f"{self.path}:{line}: {where or '(top level)'}: keys must be strings, got {key!r}")
             key = str(key)
+            _check_text(self.path, line, where, key)
             if key in result:
                 raise InputError(f"{self.path}:{line}: {where + '.' if where else ''}{key}: duplicate key")
             child_where = f"{where}.{key}" if where else key
             self.lines.setdefault(child_where, line)
-            result[key] = self.build(value_node, child_where)
+            result[key] = self.build(value_node, child_where, depth + 1)
         return result
 
     def _scalar(self, node: yaml.Node, where: str) -> Any:
-        value = self.loader.construct_object(node)
+        value = self._construct(node, where)
         line = node.start_mark.line + 1
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(f"{self.path}:{line}: {where or '(top level)'}: {value} is not a finite number")
@@ -231,4 +344,6 @@ class _Builder:
             return value.isoformat()
         if isinstance(value, bytes):
             raise InputError(f"{self.path}:{line}: {where or '(top level)'}: binary values are not accepted")
+        if isinstance(value, str):
+            _check_text(self.path, line, where, value)
         return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,93 @@ def test_bad_reference_date(tmp_path: Path) -> None:
     card = write(tmp_path, "model_card.yaml", MINIMAL_CARD)
     done = comply("check", str(card), "--reference-date", "yesterday")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "needles"),
+    [
+        ("x: !!int foo", ("model_card.yaml:4: x:", "not a valid int")),
+        ("x: !!float foo", ("model_card.yaml:4: x:", "not a valid float")),
+        ("x: !!timestamp foo", ("model_card.yaml:4: x:", "not a valid timestamp")),
+        ("x: 2026-02-30", ("model_card.yaml:4: x:", "day is out of range")),
+        ("x: " + "9" * 5000, ("model_card.yaml:4: x:", "more than 4300 digits")),
+        ("2026-02-30: x", ("model_card.yaml:4:", "not a valid timestamp")),
+    ],
+)
+def test_scalars_their_tag_cannot_hold_are_located(tmp_path: Path, line: str, needles: tuple[str, ...]) -> None:
+    card = write(tmp_path, "model_card.yaml", MINIMAL_CARD + line + "\n")
+    done = comply("check", str(card))
+    assert_one_line_error(done, *needles)
+    assert "internal error" not in done.stderr
+
+
+def test_impossible_date_in_a_waiver_is_located(tmp_path: Path) -> None:
+    card = write(tmp_path, "model_card.yaml", MINIMAL_CARD)
+    config = write(
+        tmp_path,
+        "comply.yaml",
+        "waivers:\n  - rule: org.approval\n    justification: pilot\n    approved_by: cro\n    expires: 2026-02-30\n",
+    )
+    assert_one_line_error(comply("check", str(card), "--config", str(config)), "comply.yaml:5", "waivers.0.expires")
+
+
+def test_json_integer_over_the_digit_limit(tmp_path: Path) -> None:
+    card = write(tmp_path, "model_card.json", '{"model_details": {"name": "x", "n": 1' + "0" * 5000 + "}}")
+    assert_one_line_error(comply("check", str(card)), "model_card.json", "more than 4300 digits")
+
+
+@pytest.mark.parametrize("name", ["model_card.yaml", "model_card.json"])
+def test_nesting_beyond_the_engine_limit_is_refused(tmp_path: Path, name: str) -> None:
+    nested = "[" * 150 + "]" * 150
+    card = write(tmp_path, name, f'{{"model_details": {{"name": "x"}}, "deep": {nested}}}')
+    assert_one_line_error(comply("check", str(card)), name, "nested more than 100 levels")
+
+
+def test_lone_surrogate_is_refused(tmp_path: Path) -> None:
+    card = write(tmp_path, "model_card.json", '{"model_details": {"name": "x\\ud800"}}')
+    assert_one_line_error(comply("check", str(card)), "model_details.name", "lone surrogate U+D800")
+
+
+def test_absolute_glob_finds_cards(tmp_path: Path) -> None:
+    write(tmp_path, "a.model_card.yaml", MINIMAL_CARD)
+    done = comply("check", str(tmp_path / "*.model_card.yaml"), "--format", "json")
+    assert done.returncode in (0, 1), done.stderr
+    assert "a.model_card.yaml" in done.stdout
+
+
+def test_absolute_glob_without_match_is_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(comply("check", str(tmp_path / "nothing*" / "*.yaml")), "no file matches")
+
+
+FIFO_ROLES = {
+    "card": lambda fifo, card: ("check", str(fifo)),
+    "config": lambda fifo, card: ("check", str(card), "--config", str(fifo)),
+    "data": lambda fifo, card: ("check", str(card), "--data", str(fifo)),
+    "fairness": lambda fifo, card: ("check", str(card), "--fairness", str(fifo)),
+    "logging": lambda fifo, card: ("check", str(card), "--logging", str(fifo)),
+    "audit_log": lambda fifo, card: ("check", str(card), "--audit-log", str(fifo)),
+    "predictions": lambda fifo, card: (
+        "check",
+        str(card),
+        "--predictions",
+        str(fifo),
+        "--config",
+        str(write(card.parent, "comply.yaml", "fairness:\n  y_true: y\n  y_pred: p\n  sensitive: [sex]\n")),
+    ),
+}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+@pytest.mark.parametrize("role", sorted(FIFO_ROLES))
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, role: str) -> None:
+    card = write(tmp_path, "model_card.yaml", MINIMAL_CARD)
+    fifo = tmp_path / ("evidence.csv" if role == "predictions" else "evidence.yaml")
+    os.mkfifo(fifo)
+    assert_one_line_error(comply(*FIFO_ROLES[role](fifo, card), timeout=60), "not a regular file")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_fifo_named_comply_yaml_is_refused_not_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "model_card.yaml", MINIMAL_CARD)
+    os.mkfifo(tmp_path / "comply.yaml")
+    assert_one_line_error(comply("check", "model_card.yaml", cwd=tmp_path, timeout=60), "comply.yaml", "not a regular")

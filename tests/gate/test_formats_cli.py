@@ -7,12 +7,13 @@ reference date and timeline are pinned so the verdict does not move with the cal
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import comply
+from tests.conftest import EXAMPLES, assert_one_line_error, comply
 from tests.gate.validators import junit_errors, report_errors, sarif_errors
 
 GAPS = "examples/credit-scoring-gaps/model_card.yaml"
@@ -104,3 +105,83 @@ def test_output_file_gets_the_report_and_the_terminal_the_text_summary(fmt: str,
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown", "github"])
 def test_machine_formats_are_byte_identical_across_runs(fmt: str) -> None:
     assert check("--format", fmt)[1] == check("--format", fmt)[1]
+
+
+def test_several_reports_in_one_run_match_single_runs(tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "nested" / "junit.xml"
+    code, out = check("--format", "text", "--format", f"sarif:{sarif}", "--format", f"junit:{junit}")
+    assert code == 1
+    assert out == check()[1]
+    assert sarif.read_text(encoding="utf-8") == check("--format", "sarif")[1]
+    assert junit.read_text(encoding="utf-8") == check("--format", "junit")[1]
+
+
+def test_report_to_stdout_with_dash() -> None:
+    assert check("--format", "json", "-o", "-")[1] == check("--format", "json")[1]
+    assert check("--format", "json:-")[1] == check("--format", "json")[1]
+
+
+def test_two_reports_for_stdout_are_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(comply("check", GOOD, "--format", "json", "--format", "sarif"), "only one report")
+
+
+@pytest.mark.parametrize(
+    ("target", "how"),
+    [
+        ("model_card.yaml", "-o"),
+        ("comply.yaml", "--format"),
+        ("evidence/audit.jsonl", "-o"),
+        ("evidence/logging.yaml", "--format"),
+        ("./evidence/../model_card.yaml", "--format"),
+        ("link.yaml", "-o"),
+        ("hard.yaml", "--format"),
+    ],
+)
+def test_an_output_over_an_input_is_refused_and_nothing_is_written(tmp_path: Path, target: str, how: str) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLES / "credit-scoring", tmp_path / "card")
+    work = tmp_path / "card"
+    (work / "link.yaml").symlink_to("model_card.yaml")
+    os.link(work / "model_card.yaml", work / "hard.yaml")
+    before = {path: path.read_bytes() for path in work.rglob("*") if path.is_file()}
+    option = ["-o", target, "--format", "json"] if how == "-o" else ["--format", f"json:{target}"]
+    done = comply(
+        "check",
+        "model_card.yaml",
+        "--logging",
+        "evidence/logging.yaml",
+        "--audit-log",
+        "evidence/audit.jsonl",
+        *option,
+        cwd=work,
+    )
+    assert_one_line_error(done, "refusing to write", "an input of this run")
+    assert {path: path.read_bytes() for path in work.rglob("*") if path.is_file()} == before
+    assert not [path for path in work.rglob("*.tmp")]
+
+
+def test_a_failed_run_leaves_the_previous_report_whole(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("previous\n")
+    broken = tmp_path / "model_card.yaml"
+    broken.write_text("model_details: [\n")
+    assert_one_line_error(comply("check", str(broken), "--format", f"json:{report}"), "invalid YAML")
+    assert report.read_text() == "previous\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model_card.yaml", "report.json"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_and_replaces_nothing(tmp_path: Path) -> None:
+    report = tmp_path / "report.sarif"
+    report.write_text("previous\n")
+    done = comply("check", GOOD, *PINNED, "--format", f"sarif:{report}", "--format", "json:/dev/full")
+    assert_one_line_error(done, "/dev/full", "cannot write")
+    assert report.read_text() == "previous\n"
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_output_to_a_device_is_written_not_replaced() -> None:
+    code, _ = check("--format", "json:/dev/null")
+    assert code == 1
+    assert Path("/dev/null").is_char_device()
