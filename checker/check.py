@@ -51,27 +51,17 @@ class Session:
 def open_session(request: CheckRequest) -> Session:
     """Read the config, load the bundle once and create the engine."""
     from checker.engine.factory import create_engine
+    from checker.engine.thresholds import requested
 
     config = load_config(request.config_path)
-    thresholds = dict(config.thresholds)
-    for path in request.data_files:
-        thresholds.update(load_threshold_file(path))
-    bundle = load_bundle(tuple(config.policy_dirs) + tuple(request.policy_dirs), data_overrides=thresholds)
+    settings, deviations = requested(config, request.data_files)
+    bundle = load_bundle(
+        tuple(config.policy_dirs) + tuple(request.policy_dirs), thresholds=settings, deviations=deviations
+    )
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config)
-    waivers = load_waivers(config, context.reference_date, bundle.metadata)
+    waivers = load_waivers(config, context.judging_today, bundle.metadata, bundle.data)
     return Session(config, bundle, engine, context, waivers)
-
-
-def load_threshold_file(path: Path) -> dict[str, Any]:
-    """Thresholds from a `--data` file: a mapping with a `thresholds:` section (as in comply.yaml)."""
-    from checker.errors import InputError
-    from checker.evidence.loader import load_document
-
-    data = load_document(path).data
-    if not isinstance(data, dict) or not isinstance(data.get("thresholds"), dict):
-        raise InputError(f"{path}:1: (top level): expected a mapping with a `thresholds:` section")
-    return dict(data["thresholds"])
 
 
 def run_check(request: CheckRequest, session: Session | None = None) -> Report:
@@ -89,6 +79,8 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
         reference_date=session.context.reference_date,
         timeline=session.context.timeline,
         cards=results,
+        deviations=session.bundle.deviations,
+        replay_of=session.context.today if session.context.replay else None,
     )
 
 
@@ -123,7 +115,9 @@ def _finding(raw: Any, assembled: AssembledInput) -> Finding:
         raise EngineError(f"policy finding is not an object with a msg: {str(raw)[:200]}")
     field_path = raw.get("field")
     field_path = field_path if isinstance(field_path, str) and field_path else None
-    return Finding(" ".join(raw["msg"].split()), field_path, locate(field_path, raw.get("line"), assembled))
+    message = " ".join(raw["msg"].split())
+    where = locate(field_path, raw.get("line"), assembled)
+    return Finding(message, field_path, where, waivable=raw.get("waivable") is not False)
 
 
 def locate(field_path: str | None, line: Any, assembled: AssembledInput) -> Location:

@@ -6,6 +6,7 @@ so the same config works from any directory. Command-line options win over the f
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ class Config:
     timeline: str | None = None
     fail_on_warn: bool = False
     waivers: Sequence[Mapping[str, Any]] = ()
+    deviations: Sequence[Mapping[str, Any]] = ()
     opa: Mapping[str, Any] = field(default_factory=dict)
     document: LoadedDocument | None = None
 
@@ -72,10 +74,34 @@ def load_config(explicit: Path | None = None) -> Config:
         evidence=evidence,
         fairness=dict(data.get("fairness") or {}),
         logging=data.get("logging"),
-        reference_date=data.get("reference_date"),
+        reference_date=configured_reference_date(data, document),
         timeline=data.get("timeline"),
         fail_on_warn=bool(data.get("fail_on_warn", False)),
         waivers=tuple(data.get("waivers") or ()),
+        deviations=tuple(data.get("deviations") or ()),
         opa=dict(data.get("opa") or {}),
         document=document,
     )
+
+
+def configured_reference_date(data: Mapping[str, Any], document: LoadedDocument) -> str | None:
+    """comply.yaml's `reference_date`, refused when it lies before today.
+
+    A repository that could set the clock back could defer the prohibitions and revive expired waivers;
+    judging as of a past date (a replay) is only for the command line, and the report says so.
+    """
+    value = data.get("reference_date")
+    if value is None:
+        return None
+    text = str(value)
+    today = _dt.date.today().isoformat()
+    if text < today:
+        from checker.errors import InputError
+        from checker.evidence.provenance import display_path
+
+        line = document.line_of("reference_date") or 1
+        raise InputError(
+            f"{display_path(document.path)}:{line}: reference_date: {text} is before today ({today}); only "
+            "--reference-date on the command line may replay a past date"
+        )
+    return text

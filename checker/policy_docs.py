@@ -34,7 +34,7 @@ by hand (`comply policy docs -o policies/README.md`).
 | `minimal` | none of the above (AI literacy, Art 4, still applies) |
 
 The GPAI flag (`none`, `gpai`, `gpai_systemic_risk`) is separate: `ai_act.general_purpose: true`, and
-systemic risk above `thresholds.systemic_risk_training_flops` of training compute (Art 51(2)) or on
+systemic risk above `law.systemic_risk_training_flops` of training compute (Art 51(2)) or on
 Commission designation. Carve-outs are explicit (`ai_act.carve_outs`): financial fraud detection (5(b)),
 1:1 biometric verification (1(a)), travel-document verification (7(d)), campaign logistics (8(b)); a
 carve-out never removes a use case the card also declares.
@@ -83,10 +83,24 @@ def _dates_table(data: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _law_table(data: Mapping[str, Any]) -> list[str]:
+    law = data.get("comply", {}).get("law", {})
+    rules = data.get("comply", {}).get("threshold_rules", {})
+    lines = ["| constant | value | fixed by |", "|---|---|---|"]
+    lines.extend(f"| `{name}` | {law[name]} | {rules.get(name, {}).get('fixed_by', '')} |" for name in sorted(law))
+    return lines
+
+
 def _thresholds_table(data: Mapping[str, Any]) -> list[str]:
     thresholds = data.get("comply", {}).get("thresholds", {})
-    lines = ["| threshold | value |", "|---|---|"]
-    lines.extend(f"| `{name}` | {thresholds[name]} |" for name in sorted(thresholds))
+    rules = data.get("comply", {}).get("threshold_rules", {})
+    lines = ["| threshold | default | stricter | allowed |", "|---|---|---|---|"]
+    for name in sorted(thresholds):
+        rule = rules.get(name, {})
+        allowed = f"{rule.get('minimum', '')} to {rule.get('maximum', '')}" + (
+            " (whole)" if rule.get("integer") else ""
+        )
+        lines.append(f"| `{name}` | {thresholds[name]} | {rule.get('stricter', '')} | {allowed} |")
     return lines
 
 
@@ -120,7 +134,11 @@ def render_markdown(bundle: PolicyBundle) -> str:
     rules = list(rules)
     lines = [INTRO.rstrip("\n"), ""]
     lines.extend(_dates_table(bundle.data))
-    lines.extend(["", "## Thresholds (override with comply.yaml `thresholds:` or `--data`)", ""])
+    lines.extend(["", "## Numbers fixed by the AI Act (`data.comply.law`: cannot be changed)", ""])
+    lines.extend(_law_table(bundle.data))
+    lines.extend(
+        ["", "## Organisation thresholds (stricter with `thresholds:` or `--data`; looser only as `deviations:`)", ""]
+    )
     lines.extend(_thresholds_table(bundle.data))
     lines.extend(["", f"## Rules ({len(rules)})", "", "| id | title | article | severity |", "|---|---|---|---|"])
     lines.extend(f"| `{m.id}` | {_one_line(m.title)} | {_one_line(m.article)} | {m.severity} |" for m in rules)

@@ -5,10 +5,13 @@ why the exception is acceptable, who approved it and when it expires. A waived f
 reported as WAIVED with the waiver attached — in every format, counted apart, never dropped.
 
 Whether a waiver is *valid* is decided here, in the same place it is applied, so the two can never
-disagree: an incomplete waiver, one past its expiry on the run's reference date, one naming a rule the
-bundle does not have, or one for a rule that can never be waived (prohibited practices, Art. 5; any rule
-whose METADATA says `waivable: false`) waives nothing and fails the rule `org.waiver.valid` on every
-card it covers, pointing at its line in comply.yaml. The waivers belong to the run's configuration, not
+disagree: an incomplete waiver, one past its expiry (judged on the run's reference date, never before
+today: a replay of a past date must not revive an expired waiver), one living longer than the
+organisational threshold `waiver_max_lifetime_days`, one naming a rule the bundle does not have, or one for
+a rule that can never be waived (prohibited practices, Art. 5; any rule whose METADATA says
+`waivable: false`; a result with a finding the policy marks `"waivable": false`, such as self-approval)
+waives nothing and fails the rule `org.waiver.valid` on every card it covers, pointing at its line in
+comply.yaml. The waivers belong to the run's configuration, not
 to the card's evidence, so this rule is judged in Python rather than in the policies; its METADATA is
 defined once, below, in the same form as a Rego rule's.
 """
@@ -29,13 +32,16 @@ from checker.report.model import CardResult, Finding, Location, RuleResult, Waiv
 
 WAIVER_RULE_ID = "org.waiver.valid"
 REQUIRED_FIELDS = ("rule", "justification", "approved_by", "expires")
+MAX_LIFETIME_KEY = "waiver_max_lifetime_days"
+DEFAULT_MAX_LIFETIME_DAYS = 365
 
 WAIVER_RULE = RuleMetadata(
     id=WAIVER_RULE_ID,
     title="Waivers are complete, unexpired and allowed",
     description=(
         "Every waiver in comply.yaml names a known rule, a justification, who approved it and an expiry date "
-        "not yet passed; prohibited practices (Art. 5) and rules marked waivable: false cannot be waived."
+        "not yet passed and within the maximum lifetime; prohibited practices (Art. 5), rules marked "
+        "waivable: false and self-approval cannot be waived."
     ),
     article="Organisation policy (waivers)",
     severity="high",
@@ -102,8 +108,13 @@ class WaiverSet:
         for entry in covering:
             if entry.valid:
                 by_rule.setdefault(entry.rule, entry)
-        results = [_waive(result, by_rule.get(result.id)) for result in card.results]
-        results.append(validity_result(covering))
+        refused = [
+            _refusal(by_rule[result.id], result, card.card)
+            for result in card.results
+            if result.id in by_rule and result.status in {"fail", "warn"} and not _can_waive(result)
+        ]
+        results = [_waive(result, by_rule.get(result.id)) if _can_waive(result) else result for result in card.results]
+        results.append(validity_result(covering, tuple(refused)))
         return replace(card, results=tuple(sorted(results, key=lambda result: result.id)))
 
 
@@ -113,22 +124,75 @@ def _waive(result: RuleResult, entry: WaiverEntry | None) -> RuleResult:
     return replace(result, status="waived", waiver=entry.as_waiver())
 
 
-def validity_result(entries: Sequence[WaiverEntry]) -> RuleResult:
-    """`org.waiver.valid` for one card: FAIL listing every problem of the waivers covering it, else PASS."""
-    findings = tuple(problem for entry in entries for problem in entry.problems)
+def _can_waive(result: RuleResult) -> bool:
+    """A result is waivable only if none of its findings is marked `waivable: false` by its policy."""
+    return all(finding.waivable for finding in result.findings)
+
+
+def _refusal(entry: WaiverEntry, result: RuleResult, card: str) -> Finding:
+    blocking = next(finding for finding in result.findings if not finding.waivable)
+    return Finding(
+        f"waivers.{entry.index}: {result.id} on {card} cannot be waived: {blocking.message} (never waivable)",
+        f"waivers.{entry.index}.rule",
+        entry.location,
+    )
+
+
+def validity_result(entries: Sequence[WaiverEntry], refused: tuple[Finding, ...] = ()) -> RuleResult:
+    """`org.waiver.valid` for one card: FAIL listing every problem of the waivers covering it (and every
+    finding a waiver tried to hide that is never waivable), else PASS."""
+    findings = tuple(problem for entry in entries for problem in entry.problems) + refused
     return result_from_metadata(WAIVER_RULE, "fail" if findings else "pass", findings)
 
 
-def load_waivers(config: Config, reference_date: str, rules: Mapping[str, RuleMetadata]) -> WaiverSet:
-    """Read comply.yaml's `waivers:` and judge each one (shape is checked by the config schema)."""
+def load_waivers(
+    config: Config, judged_on: str, rules: Mapping[str, RuleMetadata], data: Mapping[str, Any] | None = None
+) -> WaiverSet:
+    """Read comply.yaml's `waivers:` and judge each one (shape is checked by the config schema).
+
+    `judged_on` is the run's reference date but never earlier than today: a replay of a past date must not
+    revive a waiver that has expired. The longest lifetime a waiver may have is the organisational threshold
+    `waiver_max_lifetime_days` of the policy data (default one year; looser only as a declared deviation).
+    """
     if not config.waivers or config.path is None:
         return WaiverSet()
     label = display_path(config.path)
     lines = config.document.line_of if config.document is not None else (lambda _path: None)
+    thresholds = (data or {}).get("comply", {}).get("thresholds", {})
+    max_days = thresholds.get(MAX_LIFETIME_KEY, DEFAULT_MAX_LIFETIME_DAYS)
     entries = tuple(
-        judge_waiver(index, raw, reference_date, rules, label, lines) for index, raw in enumerate(config.waivers)
+        judge_waiver(index, raw, judged_on, rules, label, lines, max_lifetime_days=int(max_days))
+        for index, raw in enumerate(config.waivers)
     )
     return WaiverSet(entries, config.path.parent)
+
+
+def _lifetime_problems(
+    raw: Mapping[str, Any], expiry: _dt.date, judged_on: str, max_days: int, problem: Any
+) -> list[Finding]:
+    """A waiver lives at most `max_days`, counted from its `approved_on` date (else from the day it is
+    judged); an `approved_on` that is not a date, lies after the judging day or after the expiry is refused."""
+    start = _dt.date.fromisoformat(judged_on)
+    approved_on = raw.get("approved_on")
+    if approved_on is not None:
+        text = str(approved_on).strip()
+        try:
+            start = _dt.date.fromisoformat(text)
+        except ValueError:
+            return [problem("approved_on", f"approved_on {text!r} is not a date like 2026-12-31")]
+        if text > judged_on:
+            return [problem("approved_on", f"approved_on {text} is after the day it is judged ({judged_on})")]
+    lifetime = (expiry - start).days
+    if lifetime > max_days:
+        since = f"approval on {start.isoformat()}" if approved_on is not None else judged_on
+        return [
+            problem(
+                "expires",
+                f"waiver lives {lifetime} days (from {since} to {expiry.isoformat()}), longer than the "
+                f"{max_days}-day maximum (thresholds.{MAX_LIFETIME_KEY})",
+            )
+        ]
+    return []
 
 
 def judge_waiver(
@@ -138,8 +202,11 @@ def judge_waiver(
     rules: Mapping[str, RuleMetadata],
     label: str,
     line_of: Any,
+    *,
+    max_lifetime_days: int = 365,
 ) -> WaiverEntry:
-    """One waiver with its problems: missing fields, a bad or past expiry, an unknown or unwaivable rule."""
+    """One waiver with its problems: missing fields, a bad or past expiry, a lifetime over the maximum,
+    an unknown or unwaivable rule."""
     where = f"waivers.{index}"
 
     def text(key: str) -> str:
@@ -162,10 +229,10 @@ def judge_waiver(
                 problems.append(problem("expires", f"expires {expires!r} is not a date like 2026-12-31"))
             elif expiry.isoformat() < reference_date:
                 problems.append(
-                    problem(
-                        "expires", f"waiver for {rule or '?'} expired on {expires} (reference date {reference_date})"
-                    )
+                    problem("expires", f"waiver for {rule or '?'} expired on {expires} (judged on {reference_date})")
                 )
+            else:
+                problems.extend(_lifetime_problems(raw, expiry, reference_date, max_lifetime_days, problem))
     if rule:
         meta = rules.get(rule)
         if rule == WAIVER_RULE_ID:

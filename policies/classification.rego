@@ -36,7 +36,8 @@ has_text(value) if {
 	trim_space(value) != ""
 }
 
-thresholds := data.comply.thresholds
+# The numbers the Regulation fixes (Art 51(2) compute); not configurable (see checker/engine/thresholds.py).
+law := data.comply.law
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary of the fact sheet (§2, §3, §4, §10b).
@@ -441,7 +442,7 @@ training_flops := ai.training_compute_flops if {
 	is_number(gpai_evidence.training_compute_flops)
 } else := null
 
-systemic_risk_presumed if training_flops > thresholds.systemic_risk_training_flops
+systemic_risk_presumed if training_flops > law.systemic_risk_training_flops
 
 systemic_risk_rebutted if has_text(gpai_evidence.systemic_risk_rebuttal_decision)
 
@@ -464,7 +465,7 @@ gpai_reasons contains {"basis": "art51.2", "text": text} if {
 	systemic_risk_presumed
 	not systemic_risk_rebutted
 	# No number in the text: regorus and OPA print large floats differently with %v.
-	text := "training compute above the Art 51(2) threshold (data.comply.thresholds.systemic_risk_training_flops): systemic risk presumed"
+	text := "training compute above the Art 51(2) threshold (data.comply.law.systemic_risk_training_flops): systemic risk presumed"
 }
 
 gpai_reasons contains {"basis": "art51.1.b", "text": "designated by the Commission as a model with systemic risk"} if {

@@ -94,18 +94,16 @@ def bundle(
     """Write the policies (and yours) as a standard OPA bundle, for `opa run --server bundle.tar.gz`."""
     import hashlib
 
-    from checker.check import load_threshold_file
     from checker.config import load_config
     from checker.engine.bundle import load_bundle
     from checker.engine.opa_bundle import BUNDLE_ROOT, bundle_files, write_bundle
+    from checker.engine.thresholds import requested
     from checker.errors import UsageError
 
     try:
         settings = load_config(config)
-        thresholds = dict(settings.thresholds)
-        for path in data:
-            thresholds.update(load_threshold_file(path))
-        loaded = load_bundle(tuple(settings.policy_dirs) + tuple(policy), data_overrides=thresholds)
+        thresholds, deviations = requested(settings, data)
+        loaded = load_bundle(tuple(settings.policy_dirs) + tuple(policy), thresholds=thresholds, deviations=deviations)
         archive = write_bundle(loaded)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

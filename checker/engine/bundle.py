@@ -17,8 +17,10 @@ from typing import Any
 
 import yaml
 
+from checker.engine.thresholds import DeviationRequest, Setting, apply_thresholds
 from checker.errors import InputError, UsageError
 from checker.evidence.loader import note_input
+from checker.report.model import Deviation
 from checker.resources import policies_dir
 
 CUSTOM_PACKAGE_PREFIX = "comply.custom."
@@ -79,6 +81,8 @@ class PolicyBundle:
     metadata: Mapping[str, RuleMetadata]
     revision: str
     digest: str
+    deviations: tuple[Deviation, ...] = ()
+    """Organisational thresholds loosened on purpose (comply.yaml `deviations:`): every report shows them."""
 
     @property
     def policy_modules(self) -> tuple[Module, ...]:
@@ -86,8 +90,14 @@ class PolicyBundle:
         return tuple(module for module in self.modules if not module.is_test)
 
 
-def load_bundle(extra_dirs: Sequence[Path] = (), *, data_overrides: Mapping[str, Any] | None = None) -> PolicyBundle:
-    """Load the built-in policies plus an organisation's own (`--policy DIR`), refusing conflicts."""
+def load_bundle(
+    extra_dirs: Sequence[Path] = (),
+    *,
+    thresholds: Sequence[Setting] = (),
+    deviations: Sequence[DeviationRequest] = (),
+) -> PolicyBundle:
+    """Load the built-in policies plus an organisation's own (`--policy DIR`), refusing conflicts, with
+    the organisation's thresholds applied (see checker/engine/thresholds.py: never a legal constant)."""
     root = policies_dir()
     modules = list(_read_modules(root, label_root=root.parent))
     data = _read_data(root / "data.json")
@@ -106,12 +116,12 @@ def load_bundle(extra_dirs: Sequence[Path] = (), *, data_overrides: Mapping[str,
         modules.extend(custom)
         for data_file in sorted(path for name in CUSTOM_DATA_NAMES for path in directory.rglob(name)):
             data = merge_custom_data(data, data_file)
-    if data_overrides:
-        data = merge_thresholds(data, data_overrides)
+    data, accepted = apply_thresholds(data, thresholds, deviations)
     metadata = _collect_metadata(modules)
     manifest = _read_manifest(root / ".manifest")
     digest = _digest(modules, data)
-    return PolicyBundle(tuple(modules), data, metadata, str(manifest.get("revision", "unversioned")), digest)
+    revision = str(manifest.get("revision", "unversioned"))
+    return PolicyBundle(tuple(modules), data, metadata, revision, digest, accepted)
 
 
 def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
@@ -130,6 +140,7 @@ def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
     if isinstance(comply, dict):
         outside += [f"comply.{key}" for key in comply if key != "custom"]
     if not isinstance(comply, dict) or outside or not isinstance(comply.get("custom", {}), dict):
+        _refuse_legal_constants(path, data, comply)
         found = f" (found {', '.join(sorted(outside))})" if outside else ""
         raise UsageError(
             f"{path}: custom policy data may only add keys under comply.custom{found}; built-in data cannot be "
@@ -144,18 +155,20 @@ def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
     return merged
 
 
-def merge_thresholds(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """Apply an organisation's threshold overrides (only keys the bundle already defines)."""
-    merged: dict[str, Any] = json.loads(json.dumps(data))
-    thresholds = merged.setdefault("comply", {}).setdefault("thresholds", {})
-    for key, value in overrides.items():
-        if key not in thresholds:
-            known = ", ".join(sorted(thresholds))
-            raise UsageError(f"thresholds.{key}: unknown threshold (known: {known})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise UsageError(f"thresholds.{key}: expected a number, got {value!r}")
-        thresholds[key] = value
-    return merged
+def _refuse_legal_constants(path: Path, data: Mapping[str, Any], comply: Any) -> None:
+    """Name the legal constant a policy directory's data tries to set (law or thresholds section)."""
+    from checker.engine.thresholds import LAW, RULES, THRESHOLDS, legal_constant_error
+
+    if not isinstance(comply, dict):
+        return
+    law = data.get("comply", {}).get(LAW, {})
+    rules = data.get("comply", {}).get(RULES, {})
+    for section in (LAW, THRESHOLDS):
+        written = comply.get(section)
+        named = sorted(key for key in written if key in law) if isinstance(written, dict) else []
+        if named:
+            message = legal_constant_error(f"{path}: comply.{section}.{named[0]}", named[0], law, rules)
+            raise UsageError(f"{message}; custom policy data may only add keys under comply.custom")
 
 
 def _read_modules(directory: Path, *, label_root: Path | None) -> Iterable[Module]:

@@ -40,15 +40,36 @@ class EvidencePaths:
 
 @dataclass(frozen=True)
 class Context:
-    """Which law applies: the date to judge at and the timeline (original, or as amended by 2026/1744)."""
+    """Which law applies: the date to judge at and the timeline (original, or as amended by 2026/1744).
+
+    `today` is the real date of the run. A reference date before it is a replay (only the command line
+    may ask for one): the report says so, and waivers and Art 5 prohibitions are still judged as of today.
+    """
 
     reference_date: str
     timeline: str
+    today: str = ""
 
     @classmethod
     def build(cls, reference_date: str | None, timeline: str | None, config: Config) -> Context:
-        date = reference_date or config.reference_date or _dt.date.today().isoformat()
-        return cls(date, timeline or config.timeline or "amended")
+        today = _dt.date.today().isoformat()
+        date = reference_date or config.reference_date or today
+        return cls(date, timeline or config.timeline or "amended", today)
+
+    @property
+    def replay(self) -> bool:
+        return bool(self.today) and self.reference_date < self.today
+
+    @property
+    def judging_today(self) -> str:
+        """The date waivers are judged at: the reference date, but never before today."""
+        return max(self.reference_date, self.today)
+
+    def as_input(self) -> dict[str, str]:
+        """The date part of the input document's `context` (`today` only on a replay, so reports of a
+        run at a fixed reference date stay byte-identical from day to day)."""
+        dates = {"reference_date": self.reference_date, "timeline": self.timeline}
+        return {**dates, "today": self.today} if self.replay else dates
 
 
 def _no_lines(_: str) -> int | None:
@@ -155,11 +176,7 @@ def assemble(
     document = {
         "card": card.data,
         "evidence": evidence,
-        "context": {
-            "reference_date": context.reference_date,
-            "timeline": context.timeline,
-            "card_file": card_label,
-        },
+        "context": {**context.as_input(), "card_file": card_label},
     }
     validate(document, "input", label=f"{card_label} (input document)")
     return AssembledInput(document, card, tuple(files), sources, git_commit(card_path.resolve().parent))

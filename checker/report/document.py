@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.report.model import CardResult, Finding, Report, RuleResult
+from checker.report.model import CardResult, Deviation, Finding, Report, RuleResult
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -21,12 +21,26 @@ def report_document(report: Report) -> dict[str, Any]:
         "policy_bundle": {"revision": report.bundle_revision, "digest": report.bundle_digest},
         "reference_date": report.reference_date,
         "timeline": report.timeline,
+        "deviations": [deviation_document(deviation) for deviation in report.deviations],
         "summary": _summary(counts, len(report.cards)),
         "cards": [card_document(card) for card in report.cards],
     }
     if report.generated_at is not None:
         document["generated_at"] = report.generated_at
+    if report.replay_of is not None:
+        document["replay"] = {"reference_date": report.reference_date, "today": report.replay_of}
     return document
+
+
+def deviation_document(deviation: Deviation) -> dict[str, Any]:
+    """One accepted deviation as data (JSON field, SARIF run property)."""
+    return {
+        "threshold": deviation.threshold,
+        "value": deviation.value,
+        "default": deviation.default,
+        "owner": deviation.owner,
+        "reason": deviation.reason,
+    }
 
 
 def _summary(counts: Any, cards: int) -> dict[str, int]:

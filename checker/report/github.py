@@ -18,7 +18,7 @@ COMMAND = {"fail": "error", "warn": "warning", "waived": "notice"}
 
 def render(report: Report) -> str:
     root = repository_root()
-    lines = []
+    lines = [f"::notice title={escape_property('comply')}::{escape_data(note)}" for note in report.header_notes()]
     for card in report.cards:
         for result in sorted(card.results, key=lambda r: r.id):
             if result.status not in COMMAND:

@@ -61,6 +61,8 @@ def testsuite(report: Report, card: CardResult, index: int, root: Path | None) -
         ("reference_date", report.reference_date),
         ("timeline", report.timeline),
         ("policy_bundle", f"{report.bundle_revision} {report.bundle_digest}"),
+        *((("replay_of", report.replay_of),) if report.replay_of is not None else ()),
+        *((f"deviation.{deviation.threshold}", str(deviation)) for deviation in report.deviations),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": value})
     for result in sorted(card.results, key=lambda r: r.id):

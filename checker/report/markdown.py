@@ -25,6 +25,8 @@ def render(report: Report) -> str:
         f"card{'s' if len(report.cards) != 1 else ''} · policy bundle {cell(report.bundle_revision)} · "
         f"reference date {report.reference_date} ({report.timeline} timeline)",
         "",
+        *(f"> **{cell(note)}**" for note in report.header_notes()),
+        *([""] if report.header_notes() else []),
         *_table(
             ("Card", "Model", "Tier", "Result", "Failed", "Warnings", "Waived", "Passed"),
             (

@@ -36,6 +36,8 @@ class Finding:
     message: str
     field: str | None = None
     location: Location | None = None
+    waivable: bool = True
+    """False when the policy marks the finding `"waivable": false` (self-approval): no waiver hides it."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,23 @@ class Waiver:
     justification: str
     approved_by: str
     expires: str
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """An organisational threshold loosened on purpose (comply.yaml `deviations:`), shown in every report."""
+
+    threshold: str
+    value: Any
+    default: Any
+    owner: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"deviation: thresholds.{self.threshold} = {self.value} (comply's default {self.default}), "
+            f"accepted by {self.owner}: {self.reason}"
+        )
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,21 @@ class Report:
     timeline: str
     cards: tuple[CardResult, ...]
     generated_at: str | None = None
+    deviations: tuple[Deviation, ...] = ()
+    replay_of: str | None = None
+    """The real date of a replay: set when the reference date (from the command line) is earlier than
+    today. Waivers and Art 5 prohibitions are still judged as of this date."""
+
+    def header_notes(self) -> list[str]:
+        """What every format prints at the top, beside the reference date: a replay, every deviation."""
+        notes = []
+        if self.replay_of is not None:
+            notes.append(
+                f"replay: judged as of {self.reference_date} (today is {self.replay_of}); waivers and "
+                "Art 5 prohibitions are judged as of today"
+            )
+        notes.extend(str(deviation) for deviation in self.deviations)
+        return notes
 
     def counts(self) -> Counter[str]:
         total: Counter[str] = Counter()

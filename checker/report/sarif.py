@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from checker.report.document import deviation_document
 from checker.report.links import article_url, repository_path, repository_root
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult, article_heading
 
@@ -56,6 +57,9 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
             "referenceDate": report.reference_date,
             "timeline": report.timeline,
             "summary": {status: counts[status] for status in ("fail", "warn", "waived", "pass")},
+            "deviations": [deviation_document(deviation) for deviation in report.deviations],
+            **({"replayOf": report.replay_of} if report.replay_of is not None else {}),
+            **({"notes": report.header_notes()} if report.header_notes() else {}),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -38,6 +38,8 @@ def render(report: Report, *, colour: bool | None = None) -> str:
             style="dim",
         )
     )
+    for note in report.header_notes():
+        console.print(Text(note, style="bold yellow"))
     for card in report.cards:
         console.print()
         _card(console, card)

@@ -21,6 +21,14 @@ reference_date := input.context.reference_date if {
 # the selected timeline (the 5(1)(ba)/(bb) bans exist only as amended).
 applies_from(group) := data.comply.dates[timeline][group]
 
-in_force(group) if reference_date >= applies_from(group)
+# The date a group is judged at. A replay (a past --reference-date; input.context.today is then the
+# real date) never defers a prohibition: Art 5 groups are judged as of today whatever the replay says.
+judged_at(group) := input.context.today if {
+	startswith(group, "prohibitions")
+	is_string(input.context.today)
+	input.context.today > reference_date
+} else := reference_date
 
-not_yet_in_force(group) if reference_date < applies_from(group)
+in_force(group) if judged_at(group) >= applies_from(group)
+
+not_yet_in_force(group) if judged_at(group) < applies_from(group)

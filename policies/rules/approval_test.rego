@@ -37,4 +37,16 @@ test_fails_when_owner_approves_own_model if {
 	status(card, fx.due, id) == "fail"
 }
 
+test_self_approval_is_marked_not_waivable if {
+	card := object.union(fx.credit_card, {"approvals": {"approved_by": "Credit-Risk-ML@example.eu "}})
+	some finding in rules.deny with input as t.input_for(card, fx.due)
+	finding.waivable == false
+}
+
+test_other_approval_gaps_stay_waivable if {
+	card := json.remove(fx.credit_card, ["approvals/ticket"])
+	some finding in rules.deny with input as t.input_for(card, fx.due)
+	not finding.waivable == false
+}
+
 test_not_checked_for_limited_risk if status(fx.chatbot_card, fx.due, id) == "absent"

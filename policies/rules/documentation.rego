@@ -110,6 +110,6 @@ gaps contains {"id": "art18.documentation_retention_10y", "msg": msg, "field": "
 
 gaps contains {"id": "art18.documentation_retention_10y", "msg": msg, "field": "card.records.retention_years"} if {
 	is_number(records.retention_years)
-	records.retention_years < data.comply.thresholds.documentation_retention_years
-	msg := sprintf("documentation kept %v years, fewer than %v", [records.retention_years, data.comply.thresholds.documentation_retention_years])
+	records.retention_years < data.comply.law.documentation_retention_years
+	msg := sprintf("documentation kept %v years, fewer than %v", [records.retention_years, data.comply.law.documentation_retention_years])
 }

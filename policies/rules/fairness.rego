@@ -397,7 +397,7 @@ small_group_findings contains finding if {
 #   severity: medium
 #   remediation: >-
 #     Evaluate on more data from the small groups, merge groups where that is meaningful, or lower
-#     data.comply.thresholds.min_group_size with a documented reason.
+#     data.comply.thresholds.min_group_size as a comply.yaml deviation (owner and reason).
 deny contains finding if {
 	org_applies
 	some finding in small_group_findings

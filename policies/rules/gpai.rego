@@ -191,6 +191,6 @@ gaps contains {"id": "art52.1.notify_commission", "msg": msg, "field": "card.gpa
 	duties.iso_date(gpai.notification_date)
 	duties.iso_date(gpai.threshold_met_date)
 	late := duties.days_between(gpai.threshold_met_date, gpai.notification_date)
-	late > data.comply.thresholds.gpai_notification_days
-	msg := sprintf("Commission notified %d days after the threshold was met (at most %d)", [late, data.comply.thresholds.gpai_notification_days])
+	late > data.comply.law.gpai_notification_days
+	msg := sprintf("Commission notified %d days after the threshold was met (at most %d)", [late, data.comply.law.gpai_notification_days])
 }

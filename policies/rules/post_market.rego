@@ -18,9 +18,9 @@ checks contains id if some id in duties.owed(ids)
 
 # Legal maxima from policy data, by the deadline names of the card.
 legal_maximum := {
-	"general": data.comply.thresholds.incident_deadline_general_days,
-	"death": data.comply.thresholds.incident_deadline_death_days,
-	"widespread_or_critical_infrastructure": data.comply.thresholds.incident_deadline_widespread_or_critical_infrastructure_days,
+	"general": data.comply.law.incident_deadline_general_days,
+	"death": data.comply.law.incident_deadline_death_days,
+	"widespread_or_critical_infrastructure": data.comply.law.incident_deadline_widespread_or_critical_infrastructure_days,
 }
 
 # METADATA

@@ -11,7 +11,13 @@ import data.comply.lib.dates
 import data.comply.lib.duties
 import rego.v1
 
-thresholds := data.comply.thresholds
+# The organisation's thresholds and the numbers the Regulation fixes (log_retention_days: Art 19(1),
+# 26(6)) in one lookup; neither is a literal here.
+thresholds := object.union(organisation_thresholds, legal_constants)
+
+organisation_thresholds := data.comply.thresholds if is_object(data.comply.thresholds) else := {}
+
+legal_constants := data.comply.law if is_object(data.comply.law) else := {}
 
 duty_ids := {"art12.record_keeping_logging", "art19.log_retention_6m", "art26.6.log_retention_6m"}
 
@@ -210,7 +216,7 @@ warn contains {"id": "art12.record_keeping_logging", "msg": msg, "field": handle
 #   article: Art. 19(1)
 #   severity: high
 #   remediation: >-
-#     Set logging.retention_days to at least data.comply.thresholds.log_retention_days (184) and make
+#     Set logging.retention_days to at least data.comply.law.log_retention_days (184, Art 19(1)) and make
 #     rotation keep that long (e.g. TimedRotatingFileHandler when D, backupCount 184).
 deny contains finding if {
 	some finding in duties.enforced(gaps)
@@ -227,7 +233,7 @@ deny contains finding if {
 #   article: Art. 26(6)
 #   severity: high
 #   remediation: >-
-#     Set logging.retention_days to at least data.comply.thresholds.log_retention_days (184) and make
+#     Set logging.retention_days to at least data.comply.law.log_retention_days (184, Art 19(1)) and make
 #     rotation keep that long.
 deny contains finding if {
 	some finding in duties.enforced(gaps)

@@ -308,7 +308,7 @@ test_long_silence_inside_the_log_warns if {
 # --- fail closed on missing policy data -----------------------------------------------------------
 
 test_missing_thresholds_are_failures_not_passes if {
-	d := rk.deny with input as audit_with({}) with data.comply.thresholds as {}
+	d := rk.deny with input as audit_with({}) with data.comply.thresholds as {} with data.comply.law as {}
 		with data.comply.classification.tier as "high"
 		with data.comply.classification.obligations as provider
 	has(d, "art19.log_retention_6m", "thresholds.log_retention_days")

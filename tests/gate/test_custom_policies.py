@@ -1,11 +1,15 @@
 """Your own rules and thresholds: --policy / policy_dirs add comply.custom.* packages (with their own
-data under comply.custom), --data / thresholds: override thresholds; nothing can weaken a built-in rule."""
+data under comply.custom), --data / thresholds: make organisation thresholds stricter (looser only as a
+declared deviation, shown in the report); the numbers the AI Act fixes cannot be changed at all; nothing can
+weaken a built-in rule."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import EXAMPLES, ROOT, assert_one_line_error, comply
 
@@ -105,16 +109,157 @@ def test_policy_test_runs_the_custom_rego_tests_with_coverage(tmp_path: Path) ->
     assert failed.returncode == 1 and "FAIL" in failed.stdout and "test_missing_owner_fails" in failed.stdout
 
 
-def test_thresholds_from_data_file_and_comply_yaml_change_the_verdict(tmp_path: Path) -> None:
-    assert statuses(comply("check", GOOD, *ORIGINAL, "-f", "json").stdout)["art19.log_retention_6m"] == "pass"
+def test_stricter_thresholds_from_data_file_and_comply_yaml_change_the_verdict(tmp_path: Path) -> None:
+    rule = "org.fairness.demographic_parity"
+    assert statuses(comply("check", GOOD, *ORIGINAL, "-f", "json").stdout)[rule] == "pass"
     data = tmp_path / "strict.yaml"
-    data.write_text("thresholds:\n  log_retention_days: 400\n", encoding="utf-8")
+    data.write_text("thresholds:\n  demographic_parity_difference: 0.03\n", encoding="utf-8")
     strict = comply("check", GOOD, "--data", str(data), *ORIGINAL, "-f", "json")
-    assert strict.returncode == 1 and statuses(strict.stdout)["art19.log_retention_6m"] == "fail"
+    assert strict.returncode == 1 and statuses(strict.stdout)[rule] == "fail"
     shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
-    (tmp_path / "comply.yaml").write_text("thresholds:\n  log_retention_days: 400\n", encoding="utf-8")
+    (tmp_path / "comply.yaml").write_text("thresholds:\n  demographic_parity_difference: 0.03\n", encoding="utf-8")
     configured = comply("check", "model_card.yaml", *ORIGINAL, "-f", "json", cwd=tmp_path)
-    assert statuses(configured.stdout)["art19.log_retention_6m"] == "fail"
+    assert statuses(configured.stdout)[rule] == "fail"
+    assert json.loads(configured.stdout)["deviations"] == [], "a stricter threshold is not a deviation"
+
+
+LEGAL_CONSTANTS: dict[str, object] = {
+    "documentation_retention_years": 1,
+    "log_retention_days": 1,
+    "incident_deadline_general_days": 365,
+    "incident_deadline_death_days": 365,
+    "incident_deadline_widespread_or_critical_infrastructure_days": 365,
+    "systemic_risk_training_flops": "1.0e+300",
+    "gpai_notification_days": 365,
+}
+
+
+@pytest.mark.parametrize(("key", "value"), sorted(LEGAL_CONSTANTS.items()))
+def test_a_legal_constant_cannot_be_set_from_comply_yaml(tmp_path: Path, key: str, value: object) -> None:
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
+    (tmp_path / "comply.yaml").write_text(f"thresholds:\n  {key}: {value}\n", encoding="utf-8")
+    done = comply("check", "model_card.yaml", cwd=tmp_path)
+    assert_one_line_error(done, f"comply.yaml:2: thresholds.{key}", "fixed by law")
+
+
+def test_the_art73_deadline_and_the_art51_compute_cannot_be_talked_down(tmp_path: Path) -> None:
+    """The attack of issue 10: 365 days to report an incident (art73 FAIL -> PASS), 1e300 FLOPs (no GPAI duties)."""
+    data = tmp_path / "lenient.yaml"
+    data.write_text("thresholds:\n  incident_deadline_general_days: 365\n", encoding="utf-8")
+    assert_one_line_error(comply("check", GOOD, "--data", str(data)), "incident_deadline_general_days", "fixed by law")
+    (tmp_path / "comply.yaml").write_text(
+        "deviations:\n  - threshold: systemic_risk_training_flops\n    value: 1.0e+300\n"
+        "    owner: CTO\n    reason: we are small\n",
+        encoding="utf-8",
+    )
+    shutil.copy(EXAMPLES / "gpai-foundation-model" / "model_card.yaml", tmp_path / "model_card.yaml")
+    done = comply("check", "model_card.yaml", cwd=tmp_path)
+    assert_one_line_error(done, "deviations.0", "systemic_risk_training_flops", "fixed by law")
+
+
+@pytest.mark.parametrize("section", ["law", "thresholds"])
+def test_custom_policy_data_cannot_set_a_legal_constant(tmp_path: Path, section: str) -> None:
+    directory = _policy_dir(
+        tmp_path,
+        naming__rego=(CUSTOM / "naming.rego").read_text(encoding="utf-8"),
+        data__json=json.dumps({"comply": {section: {"incident_deadline_general_days": 365}}}),
+    )
+    done = comply("check", GOOD, "--policy", str(directory))
+    assert_one_line_error(done, f"comply.{section}.incident_deadline_general_days", "fixed by law")
+
+
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("demographic_parity_difference: 0.3", "looser than comply's default 0.1"),
+        ("disparate_impact_ratio: 0.5", "looser than comply's default 0.8"),
+        ("min_group_size: 5", "looser than comply's default 30"),
+        ("waiver_max_lifetime_days: 3650", "looser than comply's default 365"),
+        ("demographic_parity_difference: -1", "out of range"),
+        ("disparate_impact_ratio: 7", "out of range"),
+        ("min_group_size: 40.5", "whole number"),
+        ("audit_log_max_silence_days: .nan", "not a finite number"),
+    ],
+)
+def test_an_organisation_threshold_is_only_made_stricter(tmp_path: Path, setting: str, needle: str) -> None:
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
+    (tmp_path / "comply.yaml").write_text(f"fail_on_warn: false\nthresholds:\n  {setting}\n", encoding="utf-8")
+    done = comply("check", "model_card.yaml", cwd=tmp_path)
+    assert_one_line_error(done, f"comply.yaml:3: thresholds.{setting.split(':')[0]}", needle)
+
+
+DEVIATION = """\
+deviations:
+  - threshold: demographic_parity_difference
+    value: 0.2
+    owner: Head of Model Risk
+    reason: pilot in one region, reviewed monthly (MRM-77)
+"""
+
+
+def test_a_declared_deviation_loosens_a_threshold_and_every_format_shows_it(tmp_path: Path) -> None:
+    card = (EXAMPLES / "credit-scoring" / "model_card.yaml").read_text(encoding="utf-8")
+    (tmp_path / "model_card.yaml").write_text(
+        card.replace("demographic_parity_difference: 0.04", "demographic_parity_difference: 0.15"), encoding="utf-8"
+    )
+    rule = "org.fairness.demographic_parity"
+    assert statuses(comply("check", "model_card.yaml", *ORIGINAL, "-f", "json", cwd=tmp_path).stdout)[rule] == "fail"
+    (tmp_path / "comply.yaml").write_text(DEVIATION, encoding="utf-8")
+    done = comply("check", "model_card.yaml", *ORIGINAL, "-f", "json", cwd=tmp_path)
+    assert statuses(done.stdout)[rule] == "pass"
+    assert json.loads(done.stdout)["deviations"] == [
+        {
+            "threshold": "demographic_parity_difference",
+            "value": 0.2,
+            "default": 0.1,
+            "owner": "Head of Model Risk",
+            "reason": "pilot in one region, reviewed monthly (MRM-77)",
+        }
+    ]
+    shown = "deviation: thresholds.demographic_parity_difference = 0.2 (comply's default 0.1)"
+    text = comply("check", "model_card.yaml", *ORIGINAL, cwd=tmp_path).stdout
+    assert shown in "\n".join(text.splitlines()[:4]) and "Head of Model Risk" in text
+    markdown = comply("check", "model_card.yaml", *ORIGINAL, "-f", "markdown", cwd=tmp_path).stdout
+    assert shown in "\n".join(markdown.splitlines()[:6])
+    sarif = json.loads(comply("check", "model_card.yaml", *ORIGINAL, "-f", "sarif", cwd=tmp_path).stdout)
+    assert sarif["runs"][0]["properties"]["deviations"][0]["owner"] == "Head of Model Risk"
+    junit = comply("check", "model_card.yaml", *ORIGINAL, "-f", "junit", cwd=tmp_path).stdout
+    assert 'name="deviation.demographic_parity_difference"' in junit and "Head of Model Risk" in junit
+    github = comply("check", "model_card.yaml", *ORIGINAL, "-f", "github", cwd=tmp_path).stdout
+    notice = "::notice title=comply::deviation: thresholds.demographic_parity_difference"
+    assert any(line.startswith(notice) for line in github.splitlines()[:3])
+
+
+@pytest.mark.parametrize(
+    ("deviation", "needle"),
+    [
+        (DEVIATION.replace("value: 0.2", "value: 0.05"), "not looser than comply's default"),
+        (DEVIATION.replace("    owner: Head of Model Risk\n", ""), "owner"),
+        (DEVIATION.replace("value: 0.2", "value: 2"), "out of range"),
+        (DEVIATION + "thresholds:\n  demographic_parity_difference: 0.05\n", "also set under `thresholds:`"),
+        (DEVIATION.replace("demographic_parity_difference", "dp"), "unknown threshold dp"),
+    ],
+)
+def test_a_bad_deviation_is_an_input_error(tmp_path: Path, deviation: str, needle: str) -> None:
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
+    (tmp_path / "comply.yaml").write_text(deviation, encoding="utf-8")
+    assert_one_line_error(comply("check", "model_card.yaml", cwd=tmp_path), needle)
+
+
+def test_a_data_file_cannot_declare_deviations(tmp_path: Path) -> None:
+    data = tmp_path / "d.yaml"
+    data.write_text("thresholds: {}\n" + DEVIATION, encoding="utf-8")
+    assert_one_line_error(comply("check", GOOD, "--data", str(data)), "d.yaml:2: deviations", "belong in comply.yaml")
+
+
+def test_every_organisation_threshold_says_which_way_is_stricter() -> None:
+    comply_data = json.loads((ROOT / "policies" / "data.json").read_text(encoding="utf-8"))["comply"]
+    rules = comply_data["threshold_rules"]
+    assert not set(comply_data["law"]) & set(comply_data["thresholds"])
+    assert all("fixed_by" in rules[key] for key in comply_data["law"])
+    for key, value in comply_data["thresholds"].items():
+        assert rules[key]["stricter"] in {"lower", "higher"}, key
+        assert rules[key]["minimum"] <= value <= rules[key]["maximum"], key
 
 
 def test_unknown_thresholds_are_refused(tmp_path: Path) -> None:

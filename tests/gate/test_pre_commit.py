@@ -61,7 +61,7 @@ def test_pre_commit_blocks_a_failing_card_and_lets_a_passing_one_through(tmp_pat
     card = repo / "models" / "scorer" / "model_card.yaml"
     card.parent.mkdir(parents=True)
     assert git("init", "-q", cwd=repo).returncode == 0
-    (repo / "comply.yaml").write_text("reference_date: 2026-11-25\ntimeline: amended\n", encoding="utf-8")
+    (repo / "comply.yaml").write_text("timeline: amended\n", encoding="utf-8")
     shutil.copy(EXAMPLES / "credit-scoring-gaps" / "model_card.yaml", card)
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     env.pop("PYTHONPATH", None)  # the hook must run the comply pre-commit installed, not this checkout

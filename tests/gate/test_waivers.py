@@ -3,8 +3,8 @@ incomplete, unknown or Art. 5 waiver waives nothing and fails org.waiver.valid a
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -12,10 +12,11 @@ import pytest
 
 from checker.engine.bundle import RuleMetadata
 from checker.waivers import WAIVER_RULE, judge_waiver
-from tests.conftest import EXAMPLES, comply
+from tests.conftest import EXAMPLES, assert_one_line_error, comply
 from tests.gate.validators import junit_errors, report_errors, sarif_errors
 
 PINNED = ("--reference-date", "2026-11-25", "--timeline", "amended")
+TODAY = _dt.date.today().isoformat()
 GOOD_WAIVER = """\
   - rule: org.approval
     card: models/gaps/model_card.yaml
@@ -25,11 +26,24 @@ GOOD_WAIVER = """\
 """
 
 
-def project(tmp_path: Path, waivers: str, cards: tuple[str, ...] = ("credit-scoring-gaps",)) -> Path:
+SELF_APPROVED = "  approved_by: credit-risk-ml@example.eu\n"
+"""The gaps example's owner approves their own model: that org.approval finding is never waivable."""
+
+
+def project(
+    tmp_path: Path, waivers: str, cards: tuple[str, ...] = ("credit-scoring-gaps",), *, self_approved: bool = False
+) -> Path:
+    """A repository with the example cards; the gaps card's approval lacks a ticket (a waivable gap)
+    instead of being approved by its owner, unless `self_approved`."""
     for name in cards:
         target = tmp_path / "models" / name.replace("credit-scoring-", "")
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(EXAMPLES / name / "model_card.yaml", target / "model_card.yaml")
+        text = (EXAMPLES / name / "model_card.yaml").read_text(encoding="utf-8")
+        if not self_approved and SELF_APPROVED in text:
+            text = text.replace(SELF_APPROVED, "  approved_by: Head of Model Risk\n").replace(
+                "  ticket: MRM-2026-0412\n", ""
+            )
+        (target / "model_card.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "comply.yaml").write_text(
         f"waivers:\n{waivers}" if waivers else "fail_on_warn: false\n", encoding="utf-8"
     )
@@ -91,7 +105,7 @@ def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("waiver", "message"),
     [
-        (GOOD_WAIVER.replace("2026-12-31", "2026-11-24"), "expired on 2026-11-24 (reference date 2026-11-25)"),
+        (GOOD_WAIVER.replace("2026-12-31", "2026-11-24"), f"expired on 2026-11-24 (judged on {TODAY})"),
         (GOOD_WAIVER.replace("    approved_by: Dr. Jana Novak\n", ""), "approved_by is missing or empty"),
         (
             GOOD_WAIVER.replace(
@@ -173,3 +187,103 @@ def test_judging_a_waiver_is_date_exact() -> None:
     assert judge_waiver(0, raw, "2026-11-25", rules, "comply.yaml", lambda _p: 3).valid
     assert not judge_waiver(0, raw, "2026-11-26", rules, "comply.yaml", lambda _p: 3).valid
     assert not judge_waiver(0, {**raw, "expires": "20261125"}, "2026-11-01", rules, "comply.yaml", lambda _p: 3).valid
+
+
+def _days(n: int) -> str:
+    return (_dt.date.today() + _dt.timedelta(days=n)).isoformat()
+
+
+def test_self_approval_cannot_be_waived(tmp_path: Path) -> None:
+    root = project(tmp_path, GOOD_WAIVER, self_approved=True)
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
+    assert done.returncode == 1
+    by_id = results(done.stdout)
+    assert by_id["org.approval"]["status"] == "fail"
+    messages = [f["message"] for f in by_id["org.waiver.valid"]["findings"]]  # type: ignore[union-attr]
+    assert any("the model's owner approved their own model (never waivable)" in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("extra", "thresholds", "message"),
+    [
+        ("", "", "longer than the 365-day maximum"),
+        (f"    approved_on: {_days(-10)}\n", "", "longer than the 365-day maximum"),
+        (f"    approved_on: {_days(3)}\n", "", "is after the day it is judged"),
+    ],
+)
+def test_a_waiver_lives_at_most_a_year(tmp_path: Path, extra: str, thresholds: str, message: str) -> None:
+    waiver = GOOD_WAIVER.replace("2026-12-31", _days(400)) + extra
+    root = project(tmp_path, waiver)
+    (root / "comply.yaml").write_text(thresholds + f"waivers:\n{waiver}", encoding="utf-8")
+    by_id = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
+    assert by_id["org.approval"]["status"] == "fail"
+    messages = [f["message"] for f in by_id["org.waiver.valid"]["findings"]]  # type: ignore[union-attr]
+    assert any(message in m for m in messages), messages
+
+
+def test_the_waiver_lifetime_is_an_organisation_threshold(tmp_path: Path) -> None:
+    waiver = GOOD_WAIVER.replace("2026-12-31", _days(60))
+    root = project(tmp_path, waiver)
+    assert results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)["org.approval"]["status"] == (
+        "waived"
+    )
+    (root / "comply.yaml").write_text(f"thresholds:\n  waiver_max_lifetime_days: 30\nwaivers:\n{waiver}")
+    stricter = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
+    assert stricter["org.approval"]["status"] == "fail" and stricter["org.waiver.valid"]["status"] == "fail"
+    longer = GOOD_WAIVER.replace("2026-12-31", _days(600))
+    (root / "comply.yaml").write_text(
+        "deviations:\n  - threshold: waiver_max_lifetime_days\n    value: 730\n    owner: CRO\n"
+        f"    reason: two-year supplier contract\nwaivers:\n{longer}"
+    )
+    done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
+    assert results(done.stdout)["org.approval"]["status"] == "waived"
+    assert json.loads(done.stdout)["deviations"][0]["threshold"] == "waiver_max_lifetime_days"
+
+
+# --- the clock --------------------------------------------------------------------------------------
+
+
+def test_comply_yaml_cannot_set_the_clock_back(tmp_path: Path) -> None:
+    root = project(tmp_path, "")
+    (root / "comply.yaml").write_text("timeline: amended\nreference_date: 2024-01-01\n", encoding="utf-8")
+    done = comply("check", "models", cwd=root)
+    assert_one_line_error(done, "comply.yaml:2: reference_date: 2024-01-01 is before today", "--reference-date")
+    (root / "comply.yaml").write_text(f"reference_date: {_days(30)}\n", encoding="utf-8")
+    ahead = comply("check", "models", "-f", "json", cwd=root)
+    assert ahead.returncode in {0, 1} and json.loads(ahead.stdout)["reference_date"] == _days(30)
+
+
+def test_a_replay_is_announced_in_every_format(tmp_path: Path) -> None:
+    root = project(tmp_path, "")
+    replay = ("--reference-date", "2026-01-15")
+    note = f"replay: judged as of 2026-01-15 (today is {TODAY})"
+    document = json.loads(comply("check", "models", *replay, "-f", "json", cwd=root).stdout)
+    assert report_errors(document) == []
+    assert document["replay"] == {"reference_date": "2026-01-15", "today": TODAY}
+    assert note in "\n".join(comply("check", "models", *replay, cwd=root).stdout.splitlines()[:3])
+    assert note in "\n".join(comply("check", "models", *replay, "-f", "markdown", cwd=root).stdout.splitlines()[:6])
+    sarif = json.loads(comply("check", "models", *replay, "-f", "sarif", cwd=root).stdout)
+    assert sarif_errors(sarif) == [] and sarif["runs"][0]["properties"]["replayOf"] == TODAY
+    junit = comply("check", "models", *replay, "-f", "junit", cwd=root).stdout
+    assert junit_errors(junit) == [] and f'name="replay_of" value="{TODAY}"' in junit
+    github = comply("check", "models", *replay, "-f", "github", cwd=root).stdout
+    assert github.splitlines()[0].startswith("::notice title=comply::replay: judged as of 2026-01-15")
+    today = json.loads(comply("check", "models", "-f", "json", cwd=root).stdout)
+    assert "replay" not in today and "today" not in today["cards"][0]["input"]["context"]
+
+
+def test_a_replay_never_revives_a_waiver_that_has_expired(tmp_path: Path) -> None:
+    expired_yesterday = GOOD_WAIVER.replace("2026-12-31", _days(-1))
+    root = project(tmp_path, expired_yesterday)
+    done = comply("check", "models", "--reference-date", _days(-20), "-f", "json", cwd=root)
+    by_id = results(done.stdout)
+    assert done.returncode == 1 and by_id["org.approval"]["status"] == "fail"
+    messages = [f["message"] for f in by_id["org.waiver.valid"]["findings"]]  # type: ignore[union-attr]
+    assert any(f"expired on {_days(-1)} (judged on {TODAY})" in m for m in messages), messages
+
+
+def test_a_replay_never_defers_a_prohibition(tmp_path: Path) -> None:
+    root = project(tmp_path, "", cards=("workplace-emotion-monitor",))
+    done = comply("check", "models", "--reference-date", "2024-01-01", "-f", "json", cwd=root)
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr
+    assert results(done.stdout)["art5.1.f"]["status"] == "fail"

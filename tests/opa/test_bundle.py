@@ -72,10 +72,10 @@ def test_custom_policies_and_thresholds_are_baked_in(tmp_path: Path) -> None:
     (custom / "owner.rego").write_text(
         'package comply.custom.owner\n\nimport rego.v1\n\nchecks contains "org.x" if false\n'
     )
-    (tmp_path / "limits.yaml").write_text("thresholds:\n  log_retention_days: 365\n")
+    (tmp_path / "limits.yaml").write_text("thresholds:\n  min_group_size: 50\n")
     files = members(build(tmp_path, "org.tar.gz", "--policy", str(custom), "--data", str(tmp_path / "limits.yaml")))
     assert any(name.startswith("custom/") and name.endswith("org/owner.rego") for name in files)
-    assert json.loads(files["data.json"])["comply"]["thresholds"]["log_retention_days"] == 365
+    assert json.loads(files["data.json"])["comply"]["thresholds"]["min_group_size"] == 50
 
 
 def test_unwritable_output_is_one_line_error(tmp_path: Path) -> None:
