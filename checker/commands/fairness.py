@@ -58,6 +58,9 @@ def register(app: typer.Typer) -> None:
         min_group_size: Optional[int] = typer.Option(
             None, "--min-group-size", help="Flag groups with fewer rows (default 30)."
         ),
+        max_groups: Optional[int] = typer.Option(
+            None, "--max-groups", help="Stop when a sensitive column has more distinct values (default 1000)."
+        ),
         bootstrap: Optional[int] = typer.Option(
             None, "--bootstrap", help="Bootstrap resamples for confidence intervals (default 0: none)."
         ),
@@ -96,6 +99,7 @@ def register(app: typer.Typer) -> None:
                 "intersections": intersections,
                 "reference_groups": dict(parse_reference(reference_group)) or None,
                 "min_group_size": min_group_size,
+                "max_groups": max_groups,
                 "bootstrap": bootstrap,
                 "seed": seed,
                 "confidence": confidence,

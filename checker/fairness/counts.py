@@ -137,6 +137,8 @@ class Counter:
             return
         options = self.options
         encoded = [encode_groups(_column(batch, name), name) for name in options.sensitive]
+        for index, found in enumerate(encoded):
+            self._check_groups(index, found.names)
         cell, score = self._cells_and_score(batch, weights)
         row_weights = None
         if weights is not None:
@@ -211,6 +213,17 @@ class Counter:
             result[unit] = _dense_counts([encoded[index].codes for index in unit], unit_dims, cell, score, weights)
         return result
 
+    def _check_groups(self, index: int, names: Sequence[str | None]) -> None:
+        """Stop before counting when a sensitive column has more values than `max_groups` (the values
+        seen so far, this batch's included: a streamed file stops at the first batch that crosses it)."""
+        cap = self.options.max_groups
+        levels = self.levels[index]
+        seen = len(levels) + sum(1 for name in names if name not in levels)
+        if None in levels or None in names:  # the `<missing>` group is not a value
+            seen -= 1
+        if seen > cap:
+            raise InputError(_too_many(self.options.sensitive[index], seen, cap))
+
     def _check_size(self, unit: Unit, dims: Sequence[int]) -> None:
         if math.prod(dims) * len(CELLS) > _UNIT_LIMIT:
             columns = " x ".join(self.options.sensitive[index] for index in unit)
@@ -270,6 +283,9 @@ class Counter:
                 ordered_sums = sums[np.ix_(*positions)].reshape(-1)
             groups = _product([orders[index] for index in unit])
             seen = ordered.sum(axis=1) > 0
+            present = int(seen.sum())
+            if present > self.options.max_groups:
+                raise InputError(_too_many(" & ".join(features), present, self.options.max_groups))
             results[unit] = UnitCounts(
                 features=features,
                 groups=[group for group, keep in zip(groups, seen, strict=True) if keep],
@@ -277,6 +293,13 @@ class Counter:
                 score_sum=None if ordered_sums is None else ordered_sums[seen],
             )
         return results
+
+
+def _too_many(column: str, count: int, cap: int) -> str:
+    return (
+        f"sensitive column {column!r} has at least {count} distinct values, more than the cap of {cap} "
+        "groups: is it really a sensitive feature? (raise the cap with --max-groups or fairness.max_groups)"
+    )
 
 
 def _column(batch: pa.RecordBatch | pa.Table, name: str) -> pa.Array:

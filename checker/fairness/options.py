@@ -20,6 +20,11 @@ ENGINES = ("auto", "memory", "stream", "duckdb")
 MEMORY_ENGINE_MAX_BYTES = 1 << 30
 """Files above 1 GiB are streamed by the `auto` engine, so memory stays bounded whatever the size."""
 
+DEFAULT_MAX_GROUPS = 1000
+"""More groups than a person can review in one table: a column with more values is an identifier or a
+measurement (a postcode, an income), not a sensitive feature, and counting it would only make a report
+nobody reads (300,000 values once made a 321 MB one)."""
+
 MISSING_GROUP = "<missing>"
 """The group that rows with no value in a sensitive column form (reported, flagged, never dropped)."""
 
@@ -46,6 +51,8 @@ class FairnessOptions:
       reference_groups: {feature: group}: the privileged group the disparate-impact ratio is taken
         against; without one, the ratio is lowest over highest selection rate (the four-fifths rule).
       min_group_size: groups with fewer rows are reported and flagged `small`, never dropped.
+      max_groups: the most groups a feature (or intersection) may have; a column with more distinct
+        values stops the run with one line naming the count, as soon as the count is known.
       bootstrap: number of bootstrap resamples for confidence intervals (0 = none); `seed` makes
         them reproducible; `confidence` is the interval's coverage.
     Reading:
@@ -64,6 +71,7 @@ class FairnessOptions:
     intersections: bool = False
     reference_groups: tuple[tuple[str, str], ...] = ()
     min_group_size: int = 30
+    max_groups: int = DEFAULT_MAX_GROUPS
     bootstrap: int = 0
     seed: int = 0
     confidence: float = 0.95
@@ -88,6 +96,8 @@ class FairnessOptions:
             raise UsageError(f"fairness: engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.min_group_size < 1:
             raise UsageError("fairness: min_group_size must be at least 1")
+        if self.max_groups < 1:
+            raise UsageError("fairness: max_groups must be at least 1")
         if self.bootstrap < 0:
             raise UsageError("fairness: bootstrap must be 0 (off) or a positive number of resamples")
         if not 0.0 < self.confidence < 1.0:
@@ -131,7 +141,7 @@ class FairnessOptions:
 
 
 _TEXT_TUPLES = ("sensitive", "positive_label", "pred_positive_label")
-_INTS = ("min_group_size", "bootstrap", "seed", "batch_rows")
+_INTS = ("min_group_size", "max_groups", "bootstrap", "seed", "batch_rows")
 _FLOATS = ("threshold", "confidence")
 
 
