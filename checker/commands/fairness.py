@@ -28,6 +28,15 @@ def register(app: typer.Typer) -> None:
             help="Predictions file (.csv, .parquet, .jsonl); default: comply.yaml evidence.predictions.",
             show_default=False,
         ),
+        counts: Optional[Path] = typer.Option(
+            None,
+            "--counts",
+            help="A counts table (sensitive columns, y_true, y_pred, n: docs/counts.md) instead of predictions; "
+            "default: comply.yaml evidence.counts.",
+        ),
+        count_column: Optional[str] = typer.Option(
+            None, "--count-column", help="The row-count column of a counts table (default n)."
+        ),
         y_true: Optional[str] = typer.Option(None, "--y-true", help="Column of observed labels."),
         y_pred: Optional[str] = typer.Option(None, "--y-pred", help="Column of predicted labels."),
         sensitive: list[str] = typer.Option([], "--sensitive", "-s", help="Sensitive-feature column; repeatable."),
@@ -115,10 +124,17 @@ def register(app: typer.Typer) -> None:
                 }
             if "y_true" not in chosen or "sensitive" not in chosen:
                 raise UsageError("name the label column (--y-true) and at least one --sensitive column")
+            counts_path = counts or (None if predictions else settings.evidence.get("counts"))
+            if counts_path is not None and predictions is not None:
+                raise UsageError("give either a predictions file or --counts, not both")
+            if counts_path is not None:
+                chosen["count_column"] = count_column or chosen.get("count_column") or "n"
+            elif count_column is not None:
+                raise UsageError("--count-column is for a counts table: pass it with --counts")
             options = FairnessOptions.from_mapping(chosen, where="fairness options")
-            path = predictions or settings.evidence.get("predictions")
+            path = counts_path or predictions or settings.evidence.get("predictions")
             if path is None:
-                raise UsageError("name a predictions file (or set evidence.predictions in comply.yaml)")
+                raise UsageError("name a predictions file or --counts (or set evidence.predictions in comply.yaml)")
             from checker.fairness.compute import compute_fairness
 
             document = compute_fairness(path, options)

@@ -28,10 +28,11 @@ class EvidencePaths:
     logging: Path | None = None
     audit_log: Path | None = None
     predictions: Path | None = None
+    counts: Path | None = None
 
     def resolve(self, config: Config) -> dict[str, Path]:
         chosen = {kind: path for kind, path in config.evidence.items()}
-        for kind in ("fairness", "logging", "audit_log", "predictions"):
+        for kind in ("fairness", "logging", "audit_log", "predictions", "counts"):
             value = getattr(self, kind)
             if value is not None:
                 chosen[kind] = value
@@ -118,6 +119,14 @@ def _collect_predictions(path: Path, config: Config) -> Collected:
     return document, EvidenceFile("predictions", display_path(path), digest), Source(display_path(path))
 
 
+def _collect_counts(path: Path, config: Config) -> Collected:
+    from checker.evidence.fairness import predictions_evidence
+
+    document = predictions_evidence(path, {"count_column": "n", **config.fairness})
+    digest = str((document.get("provenance") or {}).get("sha256", ""))
+    return document, EvidenceFile("counts", display_path(path), digest), Source(display_path(path))
+
+
 def _collect_logging(path: Path, config: Config) -> Collected:
     from checker.evidence.logging import line_for, load_logging_evidence
 
@@ -143,6 +152,7 @@ def _collect_audit_log(path: Path, config: Config) -> Collected:
 COLLECTORS: dict[str, tuple[str, Collector]] = {
     "fairness": ("fairness", _collect_fairness),
     "predictions": ("fairness", _collect_predictions),
+    "counts": ("fairness", _collect_counts),
     "logging": ("logging", _collect_logging),
     "audit_log": ("audit_log", _collect_audit_log),
 }
@@ -160,11 +170,12 @@ def assemble(
     files = [EvidenceFile("model_card", card_label, card.sha256)]
     sources: dict[str, Source] = {"card": Source(card_label, card.line_of)}
     chosen = paths.resolve(config)
-    if "fairness" in chosen and "predictions" in chosen:
+    if len({"fairness", "predictions", "counts"} & set(chosen)) > 1:
         from checker.errors import UsageError
 
         raise UsageError(
-            "give fairness evidence either as a file (--fairness) or as predictions (--predictions), not both"
+            "give fairness evidence one way: a file (--fairness), predictions (--predictions) "
+            "or a counts table (evidence.counts), not several"
         )
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]

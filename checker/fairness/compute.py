@@ -23,7 +23,7 @@ import numpy as np
 
 from checker.errors import InputError
 from checker.fairness.bootstrap import bootstrap_intervals
-from checker.fairness.counts import CELLS, Counter, UnitCounts
+from checker.fairness.counts import CELLS, Counter, UnitCounts, check_row_counts
 from checker.fairness.metrics import disparities, gaps, rates
 from checker.fairness.names import RATES
 from checker.fairness.options import MEMORY_ENGINE_MAX_BYTES, MISSING_GROUP, FairnessOptions
@@ -54,7 +54,12 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(file_digest, path)
         try:
-            if engine == "duckdb":
+            if options.count_column is not None:
+                engine = "stream" if engine == "stream" else "memory"
+                for batch in read_batches(path, fmt, options, stream=engine == "stream"):
+                    check_row_counts(batch.column(options.count_column), options.count_column)
+                    counter.add(batch, weights=options.count_column)
+            elif engine == "duckdb":
                 from checker.fairness.duck import count_with_duckdb
 
                 count_with_duckdb(path, fmt, options, counter)
@@ -74,6 +79,8 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
         "engine": engine,
         "comply_version": tool_version(),
     }
+    if options.count_column is not None:
+        provenance["counts"] = True
     return build_document(counter, options, provenance, where=str(path))
 
 

@@ -295,6 +295,23 @@ class Counter:
         return results
 
 
+def check_row_counts(column: pa.Array | pa.ChunkedArray, name: str) -> None:
+    """The count column of a counts table: whole numbers, none missing, none negative (a count that is
+    not one would make every rate a number that means nothing)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        if not is_numeric(chunk.type):
+            raise InputError(f"count column {name!r} has type {chunk.type}; expected whole numbers of rows")
+        if chunk.null_count:
+            raise InputError(f"count column {name!r} has a missing value: every row of a counts table needs its n")
+        counts = values(chunk)
+        if counts.dtype.kind == "f" and not bool(np.all(np.isfinite(counts) & (counts == np.floor(counts)))):
+            bad = counts[~(np.isfinite(counts) & (counts == np.floor(counts)))][0]
+            raise InputError(f"count column {name!r} holds {bad!r}, which is not a whole number of rows")
+        if counts.dtype.kind in "if" and counts.size and counts.min() < 0:
+            raise InputError(f"count column {name!r} holds {counts.min()!r}: a number of rows cannot be negative")
+
+
 def _too_many(column: str, count: int, cap: int) -> str:
     return (
         f"sensitive column {column!r} has at least {count} distinct values, more than the cap of {cap} "

@@ -55,6 +55,10 @@ class FairnessOptions:
         values stops the run with one line naming the count, as soon as the count is known.
       bootstrap: number of bootstrap resamples for confidence intervals (0 = none); `seed` makes
         them reproducible; `confidence` is the interval's coverage.
+    Counts (the counts contract, docs/counts.md):
+      count_column: when set, the file is a counts table, not predictions: each row is one
+        combination of (sensitive values, y_true, y_pred) and this column says how many rows it
+        stands for (a whole number >= 0). Needs `y_pred`; a score cannot come from counts.
     Reading:
       engine: auto | memory | stream | duckdb; batch_rows: rows per batch when streaming Parquet
         (CSV and JSON Lines stream in 4 MiB blocks); file_format: csv | parquet | jsonl, or None to
@@ -75,6 +79,7 @@ class FairnessOptions:
     bootstrap: int = 0
     seed: int = 0
     confidence: float = 0.95
+    count_column: str | None = None
     engine: str = "auto"
     batch_rows: int = 1_000_000
     file_format: str | None = None
@@ -92,6 +97,14 @@ class FairnessOptions:
         overlap = label_columns & set(self.sensitive)
         if overlap:
             raise UsageError(f"fairness: column {sorted(overlap)[0]!r} is both a label and a sensitive column")
+        if self.count_column is not None:
+            if self.y_pred is None or self.score is not None:
+                raise UsageError(
+                    "fairness: a counts table needs a y_pred column and cannot carry a score "
+                    "(counts are per observed and predicted label)"
+                )
+            if self.count_column in (*label_columns, *self.sensitive):
+                raise UsageError(f"fairness: count column {self.count_column!r} is also a label or sensitive column")
         if self.engine not in ENGINES:
             raise UsageError(f"fairness: engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.min_group_size < 1:
@@ -118,7 +131,7 @@ class FairnessOptions:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column the computation reads, in a stable order."""
-        named = (*self.sensitive, self.y_true, self.y_pred, self.score)
+        named = (*self.sensitive, self.y_true, self.y_pred, self.score, self.count_column)
         return tuple(dict.fromkeys(column for column in named if column is not None))
 
     @classmethod
