@@ -64,9 +64,9 @@ def test_names(module: Module) -> list[str]:
 
 def run_tests(bundle: PolicyBundle, *, only_dirs: Sequence[str] = (), pattern: str | None = None) -> TestRun:
     """Evaluate every test rule in the bundle (or in the modules under `only_dirs`)."""
-    import regorus
+    from checker.engine.regorus_engine import load_regorus
 
-    engine = regorus.Engine()
+    engine = load_regorus().Engine()
     engine.set_enable_coverage(True)
     for module in bundle.modules:
         try:

@@ -3,6 +3,9 @@
 A shape error is an input error, reported as `file:line: field: what is wrong` for every problem found
 (sorted by line), so a user fixes them all in one go. Missing obligations are not shape errors; the
 policies report those with their article.
+
+The passing path never imports jsonschema: each schema is compiled once per process to a predicate
+(`checker.schema_compile`), and jsonschema runs only when that predicate rejects, to word the errors.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
     from checker.evidence.loader import LoadedDocument
+    from checker.schema_compile import Predicate
 
 MAX_REPORTED = 20
 
@@ -36,37 +40,73 @@ _JSON_TYPES = {
 
 
 @functools.lru_cache(maxsize=1)
+def _documents() -> dict[str, dict[str, Any]]:
+    """Every shipped schema, by file name and by `$id` (how `$ref`s name them)."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        found[path.name] = schema
+        if "$id" in schema:
+            found[schema["$id"]] = schema
+    return found
+
+
+@functools.lru_cache(maxsize=1)
 def _registry() -> Any:
     from referencing import Registry, Resource
 
-    resources = []
-    for path in sorted(schemas_dir().glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        resource = Resource.from_contents(schema)
-        resources.append((path.name, resource))
-        if "$id" in schema:
-            resources.append((schema["$id"], resource))
-    return Registry().with_resources(resources)
+    return Registry().with_resources((uri, Resource.from_contents(schema)) for uri, schema in _documents().items())
 
 
 @functools.lru_cache(maxsize=16)
 def validator(name: str) -> Validator:
-    """The compiled validator for `schemas/<name>.schema.json` (cached per process)."""
+    """The jsonschema validator for `schemas/<name>.schema.json` (cached per process): the authority,
+    used to word errors."""
     from jsonschema import Draft202012Validator, FormatChecker
 
-    schema = json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
     checker = FormatChecker(formats=("date",))
-    return Draft202012Validator(schema, registry=_registry(), format_checker=checker)
+    return Draft202012Validator(_documents()[f"{name}.schema.json"], registry=_registry(), format_checker=checker)
+
+
+@functools.lru_cache(maxsize=16)
+def conforms_predicate(name: str, trusted: frozenset[str] = frozenset()) -> Predicate | None:
+    """Schema `name` compiled to a predicate, or None when it uses a keyword the compiler lacks.
+
+    `trusted` names top-level properties already checked against their own schema (the input
+    document's `card`, validated a moment before as a model card), so they are not walked twice.
+    """
+    from checker.schema_compile import Compiler, Unsupported
+
+    documents = dict(_documents())
+    schema = documents[f"{name}.schema.json"]
+    if trusted:
+        schema = {**schema, "properties": {**schema.get("properties", {}), **dict.fromkeys(trusted, True)}}
+    uri = str(schema.get("$id", f"{name}.schema.json"))
+    documents[uri] = schema
+    try:
+        return Compiler(documents).predicate(uri)
+    except Unsupported:
+        return None
 
 
 def validate(
-    instance: Any, name: str, *, source: LoadedDocument | None = None, label: str | None = None, prefix: str = ""
+    instance: Any,
+    name: str,
+    *,
+    source: LoadedDocument | None = None,
+    label: str | None = None,
+    prefix: str = "",
+    trusted: frozenset[str] = frozenset(),
 ) -> None:
     """Raise InputError listing every way `instance` breaks schema `name`.
 
     `source` maps field paths to lines; `prefix` is stripped from paths first (the input document nests
-    the card under `card`, but the card's own lines are keyed without it).
+    the card under `card`, but the card's own lines are keyed without it). `trusted`: see
+    `conforms_predicate` (it only spares the passing path; errors are looked for everywhere).
     """
+    predicate = conforms_predicate(name, trusted)
+    if predicate is not None and predicate(instance):
+        return
     _raise_errors(validator(name).iter_errors(instance), source, label, prefix)
 
 

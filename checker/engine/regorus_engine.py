@@ -7,14 +7,33 @@ checking many cards in one run never re-parses the bundle.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
-from typing import Any
-
-import regorus
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from checker.engine.base import DECISION_QUERY, check_decision, clean_engine_message
 from checker.engine.bundle import PolicyBundle
 from checker.errors import EngineError
+
+if TYPE_CHECKING:
+    import regorus
+
+
+def load_regorus() -> ModuleType:
+    """regorus, imported with Rust library backtraces off unless the user set RUST_LIB_BACKTRACE.
+
+    regorus's errors capture a backtrace whenever RUST_BACKTRACE=1 (which many CI runners set): parsing
+    the bundle takes 2.5-3.4x as long and every error message carries kilobytes of frames. Capture is
+    decided once, from the environment, on first use, so the variable is set before regorus is loaded.
+    RUST_LIB_BACKTRACE=0 only silences library backtraces; a panic still prints its backtrace under
+    RUST_BACKTRACE.
+    """
+    os.environ.setdefault("RUST_LIB_BACKTRACE", "0")
+    import regorus
+
+    module: ModuleType = regorus
+    return module
 
 
 class RegorusEngine:
@@ -22,7 +41,7 @@ class RegorusEngine:
 
     def __init__(self, bundle: PolicyBundle, *, include_tests: bool = False) -> None:
         self.bundle = bundle
-        self._prepared = regorus.Engine()
+        self._prepared = load_regorus().Engine()
         modules = bundle.modules if include_tests else bundle.policy_modules
         for module in modules:
             try:

@@ -189,7 +189,8 @@ def assemble(
         "evidence": evidence,
         "context": {**context.as_input(), "card_file": card_label},
     }
-    validate(document, "input", label=f"{card_label} (input document)")
+    # The card was shape-checked above and is the very object under `card`: check it once.
+    validate(document, "input", label=f"{card_label} (input document)", trusted=frozenset({"card"}))
     return AssembledInput(document, card, tuple(files), sources, git_commit(card_path.resolve().parent))
 
 
