@@ -1,4 +1,4 @@
-"""The reports the golden test pins: the JSON of every example, one card per run and all in one run.
+"""The reports the golden test pins: the JSON of every example card (every format), one per run and all in one run.
 
 Regenerate after an intended change of policies or report format (and review the diff):
 
@@ -20,16 +20,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 GIT_COMMIT = re.compile(r'"git_commit": "[0-9a-f]{40,64}"')
+OTHER_FORMATS = ("*/README.md", "*/*.mct.json", "*/*.cdx.json")
+"""Example cards in formats a directory walk does not pick up (Hugging Face, Model Card Toolkit, CycloneDX)."""
 AS_OF = ("--reference-date", "2028-01-01")
 """A fixed date, so the goldens do not drift with today."""
 
 
 def cases() -> dict[str, tuple[str, ...]]:
     """Golden file name -> `comply check` arguments (run from the repository root)."""
-    found: dict[str, tuple[str, ...]] = {
-        example.parent.name: (str(example.relative_to(ROOT)),)
-        for example in sorted((ROOT / "examples").glob("*/model_card.yaml"))
-    }
+    from checker.evidence.card import find_cards
+
+    found: dict[str, tuple[str, ...]] = {}
+    other_formats = [path for pattern in OTHER_FORMATS for path in (ROOT / "examples").glob(pattern)]
+    for card in sorted({*find_cards([ROOT / "examples"]), *other_formats}):
+        relative = card.resolve().relative_to(ROOT / "examples")
+        name = relative.parent.as_posix() if relative.name == "model_card.yaml" else relative.as_posix()
+        found[name.replace("/", "--")] = (str(card.resolve().relative_to(ROOT)),)
     found["credit-scoring-full-evidence"] = (
         "examples/credit-scoring/model_card.yaml",
         "--config",
