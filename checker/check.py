@@ -6,10 +6,11 @@ assembled, shape-checked and evaluated on its own, and its results are joined wi
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.config import Config, load_config
 from checker.engine.base import Engine
@@ -20,6 +21,9 @@ from checker.evidence.card import find_cards
 from checker.evidence.provenance import tool_version
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult, result_from_metadata
 from checker.waivers import WaiverSet, load_waivers
+
+if TYPE_CHECKING:
+    from checker.evidence.mlflow import RunEvidence
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class CheckRequest:
     timeline: str | None = None
     engine_options: Mapping[str, Any] = field(default_factory=dict)
     card_format: str | None = None
+    mlflow_run: str | None = None
+    mlflow_tracking_uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,12 @@ def open_session(request: CheckRequest) -> Session:
 def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     """Check every card the request names and return the report."""
     session = session or open_session(request)
-    cards = find_cards(request.paths, session.config.card_patterns)
-    results = tuple(
-        session.waivers.apply(check_card(path, request.evidence, session, card_format=request.card_format))
-        for path in cards
-    )
+    with contextlib.ExitStack() as stack:
+        targets = _targets(request, session, stack)
+        results = tuple(
+            session.waivers.apply(check_card(path, request.evidence, session, card_format=request.card_format, run=run))
+            for path, run in targets
+        )
     return Report(
         tool_version=tool_version(),
         bundle_revision=session.bundle.revision,
@@ -84,15 +91,64 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     )
 
 
-def check_card(path: Path, evidence: EvidencePaths, session: Session, *, card_format: str | None = None) -> CardResult:
-    assembled = assemble(path, evidence, session.context, session.config, card_format=card_format)
+def _targets(
+    request: CheckRequest, session: Session, stack: contextlib.ExitStack
+) -> list[tuple[Path, RunEvidence | None]]:
+    """(card file, MLflow evidence or None) for every card: local files and globs, `models:/` and
+    `runs:/` URIs (their card downloaded), each local card joined with the `--mlflow` run if given.
+    mlflow is imported only when one of these is used."""
+    uris = [str(path) for path in request.paths if _is_mlflow_uri(path)]
+    local = [path for path in request.paths if not _is_mlflow_uri(path)]
+    if not uris and request.mlflow_run is None:
+        return [(path, None) for path in find_cards(local, session.config.card_patterns)]
+    import tempfile
+
+    from checker.evidence.mlflow import resolve
+
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="comply-mlflow-")))
+    settings = session.config.mlflow
+
+    def fetch(uri: str, index: int, *, want_card: bool) -> RunEvidence:
+        return resolve(
+            uri,
+            settings,
+            workdir / str(index),
+            explicit_tracking_uri=request.mlflow_tracking_uri,
+            card_patterns=session.config.card_patterns,
+            want_card=want_card,
+        )
+
+    attached = fetch(request.mlflow_run, 0, want_card=False) if request.mlflow_run is not None else None
+    targets: list[tuple[Path, RunEvidence | None]] = []
+    if local:
+        targets.extend((path, attached) for path in find_cards(local, session.config.card_patterns))
+    for index, uri in enumerate(uris, start=1):
+        run = fetch(uri, index, want_card=True)
+        targets.append((run.files["card"], run))
+    return targets
+
+
+def _is_mlflow_uri(path: Path | str) -> bool:
+    return str(path).startswith(("models:/", "runs:/"))
+
+
+def check_card(
+    path: Path,
+    evidence: EvidencePaths,
+    session: Session,
+    *,
+    card_format: str | None = None,
+    run: RunEvidence | None = None,
+) -> CardResult:
+    assembled = assemble(path, evidence, session.context, session.config, card_format=card_format, run=run)
     decision = session.engine.evaluate(assembled.document)
     results = tuple(_rule_result(raw, session.bundle.metadata, assembled) for raw in decision["results"])
-    details = assembled.card.data.get("model_details")
+    details = assembled.document["card"].get("model_details")
     details = details if isinstance(details, dict) else {}
+    default_name = run.model_name if run is not None and run.model_name else path.stem
     return CardResult(
         card=assembled.evidence_files[0].path,
-        model_name=str(details.get("name") or path.stem),
+        model_name=str(details.get("name") or default_name),
         model_version=str(details.get("version") or ""),
         classification=decision["classification"],
         results=results,

@@ -35,6 +35,7 @@ class Config:
     waivers: Sequence[Mapping[str, Any]] = ()
     deviations: Sequence[Mapping[str, Any]] = ()
     opa: Mapping[str, Any] = field(default_factory=dict)
+    mlflow: Mapping[str, Any] = field(default_factory=dict)
     document: LoadedDocument | None = None
 
 
@@ -80,6 +81,7 @@ def load_config(explicit: Path | None = None) -> Config:
         waivers=tuple(data.get("waivers") or ()),
         deviations=tuple(data.get("deviations") or ()),
         opa=dict(data.get("opa") or {}),
+        mlflow=dict(data.get("mlflow") or {}),
         document=document,
     )
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -16,7 +17,6 @@ from checker.errors import ComplyError
 if TYPE_CHECKING:
     from checker.check import CheckRequest, Session
     from checker.report.model import Report
-
 
 class Timeline(str, Enum):
     original = "original"
@@ -63,6 +63,17 @@ def register(app: typer.Typer) -> None:
             None,
             "--card-format",
             help="Card format: comply, huggingface, mct, cyclonedx (default: told from the content).",
+        ),
+        mlflow_run: Optional[str] = typer.Option(
+            None,
+            "--mlflow",
+            help="MLflow evidence for local cards: runs:/RUN_ID or models:/NAME@ALIAS (metrics, datasets, artifacts).",
+        ),
+        log_to_mlflow: bool = typer.Option(
+            False, "--log-to-mlflow", help="Log the report and compliance.* tags to the run and model version."
+        ),
+        mlflow_tracking_uri: Optional[str] = typer.Option(
+            None, "--mlflow-tracking-uri", help="MLflow tracking server (default: MLFLOW_TRACKING_URI)."
         ),
         config: Optional[Path] = typer.Option(
             None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
@@ -113,6 +124,8 @@ def register(app: typer.Typer) -> None:
                 reference_date=reference_date,
                 timeline=timeline.value if timeline else None,
                 card_format=card_format,
+                mlflow_run=mlflow_run,
+                mlflow_tracking_uri=mlflow_tracking_uri,
             )
             session = open_session(request)
             report = run_check(request, session)
@@ -120,11 +133,25 @@ def register(app: typer.Typer) -> None:
                 from dataclasses import replace
 
                 report = replace(report, generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+            failing_on_warn = fail_on_warn or session.config.fail_on_warn
             refuse_inputs(destinations, run_inputs(request, session, report))
+            if log_to_mlflow or session.config.mlflow.get("log_reports"):
+                asked = [destination.format for destination in destinations]
+                _log_to_mlflow(report, asked, session.config.mlflow, mlflow_tracking_uri, failing_on_warn)
             write_reports([(destination, renderer(destination.format)(report)) for destination in destinations])
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
-        raise typer.Exit(report.exit_code(fail_on_warn=fail_on_warn or session.config.fail_on_warn))
+        raise typer.Exit(report.exit_code(fail_on_warn=failing_on_warn))
+
+
+def _log_to_mlflow(
+    report: Report, formats: list[str], settings: Mapping[str, Any], explicit_uri: Optional[str], fail_on_warn: bool
+) -> None:
+    """The report sink (checker.report.mlflow_sink), with the tracking URI resolved as for evidence."""
+    from checker.evidence.mlflow import tracking_uri
+    from checker.report.mlflow_sink import log_report
+
+    log_report(report, formats, tracking_uri=tracking_uri(explicit_uri, settings), fail_on_warn=fail_on_warn)
 
 
 def run_inputs(request: CheckRequest, session: Session, report: Report) -> list[str]:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.config import Config
 from checker.evidence.card import load_card
 from checker.evidence.loader import LoadedDocument
 from checker.evidence.provenance import EvidenceFile, display_path, git_commit
 from checker.schemas import validate
+
+if TYPE_CHECKING:
+    from checker.evidence.mlflow import RunEvidence
 
 
 @dataclass(frozen=True)
@@ -160,16 +163,40 @@ COLLECTORS: dict[str, tuple[str, Collector]] = {
 
 
 def assemble(
-    card_path: Path, paths: EvidencePaths, context: Context, config: Config, *, card_format: str | None = None
+    card_path: Path,
+    paths: EvidencePaths,
+    context: Context,
+    config: Config,
+    *,
+    card_format: str | None = None,
+    run: RunEvidence | None = None,
 ) -> AssembledInput:
-    """Load, shape-check and combine everything known about one model card."""
+    """Load, shape-check and combine everything known about one model card.
+
+    `run` is what an MLflow model version or run contributes (see checker.evidence.mlflow): its
+    artifacts fill the evidence kinds the command line and comply.yaml leave open (those win), its
+    metrics become `evidence.evaluation`, its dataset inputs fill in datasets the card leaves out.
+    """
     card = load_card(card_path, card_format)
-    card_label = display_path(card_path)
+    labels = _run_labels(run)
+    card_label = labels.get(card_path, display_path(card_path))
     validate(card.data, "model_card", source=card, label=card_label)
+    card_data = card.data
+    if run is not None and run.datasets:
+        import copy
+
+        from checker.evidence.mlflow import merge_datasets
+
+        card_data = copy.deepcopy(card.data)
+        merge_datasets(card_data, run)
+        validate(card_data, "model_card", source=card, label=card_label)
     evidence: dict[str, Any] = {}
     files = [EvidenceFile("model_card", card_label, card.sha256)]
     sources: dict[str, Source] = {"card": Source(card_label, card.line_of)}
     chosen = paths.resolve(config)
+    for kind, path in run.files.items() if run is not None else ():
+        if kind != "card" and not _fairness_given(kind, chosen):
+            chosen.setdefault(kind, path)
     if len({"fairness", "predictions", "counts"} & set(chosen)) > 1:
         from checker.errors import UsageError
 
@@ -180,18 +207,83 @@ def assemble(
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]
         facts, evidence_file, source = collector(chosen[kind], config)
+        label = labels.get(chosen[kind])
+        if label is not None:
+            facts, evidence_file, source = _relabel(facts, evidence_file, source, label)
         evidence[key] = facts
         files.append(evidence_file)
         sources[f"evidence.{key}"] = source
-    _add_declared(evidence, card.data, config)
+    _add_declared(evidence, card_data, config)
+    _add_evaluation(evidence, files, sources, card, card_label, run)
+    if run is not None:
+        files.append(EvidenceFile("mlflow_run", run.run_uri, ""))
+        if run.model_name is not None:
+            files.append(EvidenceFile("mlflow_model_version", f"models:/{run.model_name}/{run.model_version}", ""))
     document = {
-        "card": card.data,
+        "card": card_data,
         "evidence": evidence,
         "context": {**context.as_input(), "card_file": card_label},
     }
     # The card was shape-checked above and is the very object under `card`: check it once.
     validate(document, "input", label=f"{card_label} (input document)", trusted=frozenset({"card"}))
-    return AssembledInput(document, card, tuple(files), sources, git_commit(card_path.resolve().parent))
+    commit = None if card_path in labels else git_commit(card_path.resolve().parent)
+    return AssembledInput(document, card, tuple(files), sources, commit)
+
+
+def _run_labels(run: RunEvidence | None) -> dict[Path, str]:
+    """Local download path -> the `runs:/<id>/<path>` URI it is reported under."""
+    if run is None:
+        return {}
+    return {path: run.labels[kind] for kind, path in run.files.items()}
+
+
+FAIRNESS_KINDS = frozenset({"fairness", "predictions", "counts"})
+
+
+def _fairness_given(kind: str, chosen: Mapping[str, Path]) -> bool:
+    """A fairness file named locally stands in for the run's predictions (and the other way round)."""
+    return kind in FAIRNESS_KINDS and bool(FAIRNESS_KINDS & set(chosen))
+
+
+def _relabel(facts: dict[str, Any], evidence_file: EvidenceFile, source: Source, label: str) -> Collected:
+    """Name an artifact downloaded from MLflow by its run URI, never by its temporary path."""
+    provenance = facts.get("provenance")
+    if isinstance(provenance, dict) and "file" in provenance:
+        facts = {**facts, "provenance": {**provenance, "file": label}}
+    if "file" in facts and isinstance(facts["file"], str):
+        facts = {**facts, "file": label}
+    return facts, replace(evidence_file, path=label), replace(source, label=label)
+
+
+def _add_evaluation(
+    evidence: dict[str, Any],
+    files: list[EvidenceFile],
+    sources: dict[str, Source],
+    card: LoadedDocument,
+    card_label: str,
+    run: RunEvidence | None,
+) -> None:
+    """`evidence.evaluation`: the metrics recomputed from the source `comply card fill` recorded in the
+    card, else the metrics the MLflow run logged. Either way the card's stated numbers are judged
+    against them (org.evaluation.matches_evidence)."""
+    evaluation = card.data.get("evaluation")
+    recorded = evaluation.get("source") if isinstance(evaluation, Mapping) else None
+    if recorded is not None:
+        from checker.evidence.evaluation import recorded_source_evidence
+
+        facts = recorded_source_evidence(recorded, card, card_label)
+        evidence["evaluation"] = facts
+        provenance = facts["provenance"]
+        files.append(EvidenceFile("evaluation", str(provenance["file"]), str(provenance["sha256"])))
+        sources["evidence.evaluation"] = Source(str(provenance["file"]))
+        return
+    if run is not None:
+        from checker.evidence.mlflow import evaluation_evidence
+
+        facts_from_run = evaluation_evidence(run)
+        if facts_from_run is not None:
+            evidence["evaluation"] = facts_from_run
+            sources["evidence.evaluation"] = Source(run.run_uri)
 
 
 def _add_declared(evidence: dict[str, Any], card: Mapping[str, Any], config: Config) -> None:

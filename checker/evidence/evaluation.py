@@ -1,0 +1,154 @@
+"""Evaluation numbers computed from the predictions, never typed by hand.
+
+`compute_evaluation(path, options)` gives the overall metrics (accuracy, precision, recall, FPR, and
+AUC when there is a score column) and one slice per sensitive group (`sex=female`: n, accuracy,
+precision, recall, FPR), from the same per-group confusion counts `comply fairness` uses.
+`comply card fill` writes them into the card with the file's sha256 under `evaluation.source`;
+`comply check` then recomputes them from that file (`recorded_source_evidence`) as
+`input.evidence.evaluation`, and `org.evaluation.matches_evidence` fails a card whose stated numbers
+differ. Formulas (zero denominators give no metric rather than a made-up 0):
+
+    accuracy = (tp + tn) / n   precision = tp / (tp + fp)   recall = tp / (tp + fn)   fpr = fp / (fp + tn)
+    auc = Mann-Whitney U / (positives * negatives), ties counted one half (equals sklearn's roc_auc_score)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.errors import InputError
+
+if TYPE_CHECKING:
+    from checker.evidence.loader import LoadedDocument
+    from checker.fairness.options import FairnessOptions
+
+DECIMALS = 4
+"""Digits `comply card fill` writes; the default tolerance of the comparison is half the third."""
+
+SOURCE_OPTION_KEYS = ("y_true", "y_pred", "score", "threshold", "sensitive", "positive_label", "pred_positive_label")
+"""The fairness options recorded under `evaluation.source`, so the numbers can be recomputed exactly."""
+
+
+def compute_evaluation(path: Path, options: FairnessOptions) -> dict[str, Any]:
+    """{"metrics": {...}, "slices": {"feature=group": {...}}, "sha256": ..., "rows": ...} for `path`."""
+    from checker.fairness.compute import compute_fairness
+
+    document = compute_fairness(path, options)
+    features = document["features"]
+    slices: dict[str, dict[str, float | int]] = {}
+    overall: dict[str, int] | None = None
+    for column in options.sensitive:
+        feature = features.get(column)
+        if not isinstance(feature, Mapping):
+            continue
+        totals = {"tp": 0, "fp": 0, "tn": 0, "fn": 0}
+        for group, counts in sorted(feature["groups"].items()):
+            cells = {key: int(counts.get(key, 0)) for key in totals}
+            for key in totals:
+                totals[key] += cells[key]
+            slices[f"{column}={group}"] = {"n": sum(cells.values()), **rates(cells)}
+        overall = overall or totals
+    metrics: dict[str, float] = rates(overall or {"tp": 0, "fp": 0, "tn": 0, "fn": 0})
+    if options.score is not None:
+        auc = area_under_roc(path, options)
+        if auc is not None:
+            metrics["auc"] = auc
+    provenance = document.get("provenance") or {}
+    return {
+        "metrics": dict(sorted(metrics.items())),
+        "slices": slices,
+        "sha256": str(provenance.get("sha256", "")),
+        "rows": int(provenance.get("rows", 0)),
+    }
+
+
+def rates(cells: Mapping[str, int]) -> dict[str, float]:
+    """accuracy, precision, recall and FPR of one confusion matrix (a zero denominator: no metric)."""
+    tp, fp, tn, fn = cells["tp"], cells["fp"], cells["tn"], cells["fn"]
+    result: dict[str, float] = {}
+    for name, numerator, denominator in (
+        ("accuracy", tp + tn, tp + fp + tn + fn),
+        ("precision", tp, tp + fp),
+        ("recall", tp, tp + fn),
+        ("fpr", fp, fp + tn),
+    ):
+        if denominator:
+            result[name] = numerator / denominator
+    return result
+
+
+def area_under_roc(path: Path, options: FairnessOptions) -> float | None:
+    """ROC AUC of the score against the label (rows missing either are left out), by average ranks."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from checker.fairness.labels import binarize
+    from checker.fairness.readers import detect_format, read_batches
+
+    assert options.score is not None
+    labels: list[Any] = []
+    scores: list[Any] = []
+    for batch in read_batches(path, detect_format(path, options.file_format), options, stream=False):
+        truth, valid = binarize(_whole(batch.column(options.y_true)), options.y_true, options.positive_label)
+        raw = _whole(batch.column(options.score))
+        if not (pa.types.is_integer(raw.type) or pa.types.is_floating(raw.type)):
+            raise InputError(f"{path}: score column {options.score!r} has type {raw.type}; expected numbers")
+        score = pc.fill_null(raw.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+        keep = np.isfinite(score) if valid is None else (np.isfinite(score) & valid)
+        labels.append(truth[keep])
+        scores.append(score[keep])
+    y = np.concatenate(labels) if labels else np.zeros(0, np.uint8)
+    s = np.concatenate(scores) if scores else np.zeros(0)
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    if positives == 0 or negatives == 0:
+        return None
+    order = np.argsort(s, kind="mergesort")
+    ordered = s[order]
+    _, first, counts = np.unique(ordered, return_index=True, return_counts=True)
+    ranks = np.empty(len(s))
+    ranks[order] = np.repeat(first + (counts + 1) / 2.0, counts)
+    rank_sum = float(ranks[y == 1].sum())
+    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
+
+
+def _whole(column: Any) -> Any:
+    return column.combine_chunks() if hasattr(column, "combine_chunks") else column
+
+
+def options_from_source(recorded: Mapping[str, Any], where: str) -> FairnessOptions:
+    from checker.fairness.options import FairnessOptions
+
+    chosen = {key: recorded[key] for key in SOURCE_OPTION_KEYS if recorded.get(key) is not None}
+    return FairnessOptions.from_mapping(chosen, where=where)
+
+
+def recorded_source_evidence(recorded: Any, card: LoadedDocument, card_label: str) -> dict[str, Any]:
+    """`input.evidence.evaluation` recomputed from the file `evaluation.source` names (relative to the card)."""
+    from checker.evidence.provenance import display_path
+
+    line = card.line_of("evaluation.source") or 1
+    if not isinstance(recorded, Mapping) or not isinstance(recorded.get("file"), str):
+        raise InputError(
+            f"{card_label}:{line}: evaluation.source: expected {{file, sha256, y_true, ...}} (comply card fill writes it)"
+        )
+    source_path = Path(recorded["file"])
+    if not source_path.is_absolute():
+        source_path = card.path.parent / source_path
+    if not source_path.is_file():
+        raise InputError(f"{card_label}:{line}: evaluation.source.file: {recorded['file']}: no such file")
+    options = options_from_source(recorded, f"{card_label}:{line}: evaluation.source")
+    computed = compute_evaluation(source_path, options)
+    return {
+        "source": "computed",
+        "metrics": computed["metrics"],
+        "slices": {name: {k: float(v) for k, v in values.items()} for name, values in computed["slices"].items()},
+        "provenance": {
+            "file": display_path(source_path),
+            "sha256": computed["sha256"],
+            "recorded_sha256": str(recorded.get("sha256", "")),
+        },
+    }
