@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from checker.check import CheckRequest, Session
     from checker.report.model import Report
 
+
 class Timeline(str, Enum):
     original = "original"
     amended = "amended"

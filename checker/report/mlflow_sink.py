@@ -45,7 +45,9 @@ def tags_for(card: CardResult, report: Report, *, fail_on_warn: bool = False) ->
     }
 
 
-def log_report(report: Report, asked_format: str, *, tracking_uri: str | None, fail_on_warn: bool = False) -> None:
+def log_report(
+    report: Report, asked_formats: Collection[str], *, tracking_uri: str | None, fail_on_warn: bool = False
+) -> None:
     """Log each card's report and tags to its run and model version (see the module docstring)."""
     from checker.evidence.mlflow import client
     from checker.report import renderer
