@@ -161,14 +161,29 @@ def check_card(
 def _rule_result(raw: Mapping[str, Any], metadata: Mapping[str, RuleMetadata], assembled: AssembledInput) -> RuleResult:
     meta = metadata.get(raw["id"])
     if meta is None:
-        raise EngineError(f"policy reported rule {raw['id']!r}, which has no # METADATA block with that custom.id")
-    findings = tuple(_finding(item, assembled) for item in raw["findings"])
+        origin = _origin(raw["findings"][0] if raw["findings"] else None, metadata)
+        raise EngineError(
+            f"{origin}policy reported rule {raw['id']!r}, which has no # METADATA block with that custom.id "
+            "(add one to the rule that produces it)"
+        )
+    findings = tuple(_finding(item, assembled, metadata) for item in raw["findings"])
     return result_from_metadata(meta, raw["status"], findings)
 
 
-def _finding(raw: Any, assembled: AssembledInput) -> Finding:
+def _origin(finding: Any, metadata: Mapping[str, RuleMetadata]) -> str:
+    """`policy/naming.rego (comply.custom.naming): ` for a custom finding (main.rego records its package)."""
+    package = finding.get("package") if isinstance(finding, dict) else None
+    if not isinstance(package, str):
+        return ""
+    files = sorted({meta.file for meta in metadata.values() if meta.package == package})
+    return f"{files[0] if files else package} ({package}): "
+
+
+def _finding(raw: Any, assembled: AssembledInput, metadata: Mapping[str, RuleMetadata] | None = None) -> Finding:
     if not isinstance(raw, dict) or not isinstance(raw.get("msg"), str):
-        raise EngineError(f"policy finding is not an object with a msg: {str(raw)[:200]}")
+        origin = _origin(raw, metadata or {})
+        shown = raw.get("unreadable", raw) if isinstance(raw, dict) else raw
+        raise EngineError(f"{origin}policy finding is not a string or an object with a msg: {str(shown)[:200]}")
     field_path = raw.get("field")
     field_path = field_path if isinstance(field_path, str) and field_path else None
     message = " ".join(raw["msg"].split())

@@ -1,15 +1,84 @@
 # The one decision document both engines evaluate (`data.comply.main.decision`).
 #
-# It walks every package under data.comply.rules and data.comply.custom, so adding a rule is adding
-# Rego (and its test): nothing in Python changes. Status per rule id: fail if any deny, else warn if
-# any warn, else pass.
+# It walks every package under data.comply.rules and, at any depth, under data.comply.custom, so adding a
+# rule is adding Rego (and its test): nothing in Python changes. Status per rule id: fail if any deny, else
+# warn if any warn, else pass.
+#
+# Custom packages may use conftest's shapes, since users bring policies written for it: rule sets named
+# `deny`, `violation` (failures) or `warn` (warnings), each optionally with a `_suffix`; findings that are
+# strings, objects with an `id`, or objects without one. A string finding, or an object without `id`, is
+# reported under the package path as its rule id (`comply.custom.team.naming`). Every custom finding
+# carries its `package`, so Python can name the file of a finding it cannot report.
 package comply.main
 
 import rego.v1
 
 rule_packages contains pkg if some pkg in data.comply.rules
 
-custom_packages contains pkg if some pkg in data.comply.custom
+# [path, package] for every package below data.comply.custom that has a rule set comply reads.
+custom_packages contains [path, pkg] if {
+	walk(data.comply.custom, [path, pkg])
+	is_object(pkg)
+	some name, _ in pkg
+	custom_rule_set(name)
+}
+
+custom_kind(name) := "deny" if regex.match(`^(deny|violation)(_[A-Za-z0-9_]+)?$`, name)
+
+custom_kind(name) := "warn" if regex.match(`^warn(_[A-Za-z0-9_]+)?$`, name)
+
+custom_rule_set(name) if custom_kind(name)
+
+custom_rule_set(name) if name == "checks"
+
+package_id(path) := concat(".", array.concat(["comply", "custom"], path))
+
+# The findings a rule set produced: a set or array of them, or one finding for a complete rule that is true.
+produced(value) := value if is_set(value)
+
+produced(value) := value if is_array(value)
+
+produced(value) := {true} if value == true
+
+produced(value) := set() if value == false
+
+produced(value) := {value} if {
+	not is_set(value)
+	not is_array(value)
+	not is_boolean(value)
+}
+
+# [id, finding] in the documented shape, the package path standing in for a missing id.
+custom_finding(path, name, raw) := [package_id(path), {"msg": raw, "package": package_id(path)}] if is_string(raw)
+
+custom_finding(path, name, raw) := [raw.id, object.union(raw, {"package": package_id(path)})] if {
+	is_object(raw)
+	is_string(object.get(raw, "id", null))
+}
+
+custom_finding(path, name, raw) := [package_id(path), object.union(raw, {"package": package_id(path)})] if {
+	is_object(raw)
+	not is_string(object.get(raw, "id", null))
+}
+
+custom_finding(path, name, raw) := [package_id(path), {"msg": msg, "package": package_id(path)}] if {
+	raw == true
+	msg := sprintf("%s.%s is true", [package_id(path), name])
+}
+
+custom_finding(path, name, raw) := [package_id(path), {"unreadable": raw, "package": package_id(path)}] if {
+	not is_string(raw)
+	not is_object(raw)
+	raw != true
+}
+
+custom_found contains [kind, pair] if {
+	some [path, pkg] in custom_packages
+	some name, value in pkg
+	kind := custom_kind(name)
+	some raw in produced(value)
+	pair := custom_finding(path, name, raw)
+}
 
 denied contains [id, finding] if {
 	some pkg in rule_packages
@@ -17,11 +86,7 @@ denied contains [id, finding] if {
 	id := finding.id
 }
 
-denied contains [id, finding] if {
-	some pkg in custom_packages
-	some finding in pkg.deny
-	id := finding.id
-}
+denied contains pair if some ["deny", pair] in custom_found
 
 warned contains [id, finding] if {
 	some pkg in rule_packages
@@ -29,11 +94,7 @@ warned contains [id, finding] if {
 	id := finding.id
 }
 
-warned contains [id, finding] if {
-	some pkg in custom_packages
-	some finding in pkg.warn
-	id := finding.id
-}
+warned contains pair if some ["warn", pair] in custom_found
 
 checked contains id if {
 	some pkg in rule_packages
@@ -41,7 +102,7 @@ checked contains id if {
 }
 
 checked contains id if {
-	some pkg in custom_packages
+	some [_, pkg] in custom_packages
 	some id in pkg.checks
 }
 

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from checker.errors import EngineError, one_line
+
+if TYPE_CHECKING:
+    from checker.engine.bundle import PolicyBundle
+
+NEVER_PASSING_TIERS = ("prohibited", "undetermined")
+"""A system in these tiers fails the gate whatever its rule results say."""
+ALWAYS_REPORTED = ("org.classification.determined",)
+BUILT_IN_RULES_PREFIX = "comply.rules."
 
 DECISION_PATH = "comply/main/decision"
 """The decision document, as a data path (`data.comply.main.decision`)."""
@@ -63,3 +71,36 @@ def check_decision(decision: Any) -> dict[str, Any]:
         ):
             raise EngineError(f"policy decision has a malformed result: {str(result)[:200]}")
     return decision
+
+
+def check_invariants(decision: Mapping[str, Any], bundle: PolicyBundle) -> None:
+    """What every decision must satisfy, whichever engine (or server) computed it.
+
+    A server's word is not taken: a prohibited or undetermined tier with no failing rule, a rule reported
+    twice, or a built-in rule that the decision's own classification owes but does not report (duties that
+    need evidence, the organisation extensions, are reported only with it) is refused, exit 2.
+    """
+    results = decision["results"]
+    tier = decision["classification"]["tier"]
+    if tier in NEVER_PASSING_TIERS and not any(result["status"] == "fail" for result in results):
+        raise EngineError(f"policy decision classifies the system as {tier} yet fails no rule: refusing it")
+    seen: set[str] = set()
+    for result in results:
+        if result["id"] in seen:
+            raise EngineError(f"policy decision reports rule {result['id']} more than once: refusing it")
+        seen.add(result["id"])
+    missing = sorted(expected_rules(decision["classification"], bundle) - seen)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" (and {len(missing) - 5} more)" if len(missing) > 5 else "")
+        raise EngineError(f"policy decision omits built-in rule(s) its classification owes: {shown}")
+
+
+def expected_rules(classification: Mapping[str, Any], bundle: PolicyBundle) -> set[str]:
+    """The built-in rule ids a decision must report: the owed obligations that have a built-in rule (except
+    the organisation extensions, which are reported only when their evidence is there), and the gate."""
+    built_in = {rule_id for rule_id, meta in bundle.metadata.items() if meta.package.startswith(BUILT_IN_RULES_PREFIX)}
+    extensions = bundle.data.get("comply", {}).get("obligation_extensions", [])
+    optional = {item.get("id") for item in extensions if isinstance(item, dict) and item.get("group") == "organisation"}
+    owed = classification.get("obligations")
+    ids = {item.get("id") for item in owed if isinstance(item, dict)} if isinstance(owed, list) else set()
+    return ({str(rule_id) for rule_id in ids if rule_id in built_in} - optional) | (set(ALWAYS_REPORTED) & built_in)

@@ -30,6 +30,11 @@ _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RULE_HEAD = re.compile(r"^\s*([A-Za-z_]\w*)")
 _ARTICLE_5 = re.compile(r"^\s*Art(?:icle|\.)?\s*5(?!\d)", re.IGNORECASE)
+CUSTOM_RULE_SET = re.compile(r"^(deny|violation|warn)(_[A-Za-z0-9_]+)?$")
+"""The rule sets comply reads from a custom package (conftest's names), besides `checks`."""
+_TOP_LEVEL_RULE = re.compile(r"^(?:default\s+)?([A-Za-z_]\w*)(?=\s*(?:contains\b|if\b|:=|=|\(|\[|\{|$))", re.MULTILINE)
+_NOT_RULES = frozenset({"package", "import", "default", "else"})
+_COMMENT = re.compile(r"#[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ def load_bundle(
     root = policies_dir()
     modules = list(_read_modules(root, label_root=root.parent))
     data = _read_data(root / "data.json")
-    for directory in extra_dirs:
+    owners = _Owners()
+    for directory in _distinct(extra_dirs):
         if not directory.is_dir():
             raise UsageError(f"{directory}: --policy expects a directory of .rego files")
         custom = list(_read_modules(directory, label_root=None))
@@ -113,18 +119,78 @@ def load_bundle(
                     f"{module.path}: package {module.package} is not allowed; custom policies must live "
                     f"under {CUSTOM_PACKAGE_PREFIX}* so they cannot replace built-in rules"
                 )
+            if not module.is_test:
+                owners.claim_package(module.package, directory, module.path)
         modules.extend(custom)
         for data_file in sorted(path for name in CUSTOM_DATA_NAMES for path in directory.rglob(name)):
-            data = merge_custom_data(data, data_file)
+            data = merge_custom_data(data, data_file, owners, directory)
     data, accepted = apply_thresholds(data, thresholds, deviations)
+    custom_modules = [m for m in modules if m.package.startswith(CUSTOM_PACKAGE_PREFIX) and not m.is_test]
+    check_custom_rule_names(custom_modules)
     metadata = _collect_metadata(modules)
+    metadata.update(package_rule_metadata(custom_modules, metadata))
     manifest = _read_manifest(root / ".manifest")
     digest = _digest(modules, data)
     revision = str(manifest.get("revision", "unversioned"))
     return PolicyBundle(tuple(modules), data, metadata, revision, digest, accepted)
 
 
-def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+def _distinct(directories: Sequence[Path]) -> list[Path]:
+    """The policy directories, each once (the same one from comply.yaml and --policy is not a conflict)."""
+    seen: set[Path] = set()
+    result = []
+    for directory in directories:
+        key = directory.resolve()
+        if key not in seen:
+            seen.add(key)
+            result.append(directory)
+    return result
+
+
+@dataclass
+class _Owners:
+    """Which policy directory defines each custom package and which file each `comply.custom` data key.
+
+    OPA refuses data that overlaps a package and merges packages split over directories, while regorus lets
+    data shadow rules; a centrally supplied directory must not be extended or shadowed by a repository's own.
+    So a package is defined by one directory, a data key by one file, and no data key of one directory lies
+    on a package path of another: each conflict is a load error naming both files.
+    """
+
+    packages: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    data_keys: dict[str, tuple[Path, str]] = field(default_factory=dict)
+
+    def claim_package(self, package: str, directory: Path, file: str) -> None:
+        owner = self.packages.get(package)
+        if owner is not None and owner[0] != directory:
+            raise UsageError(
+                f"{file}: package {package} is already defined in {owner[1]} (another policy directory); "
+                "a custom package lives in one directory"
+            )
+        self.packages.setdefault(package, (directory, file))
+        for key, (data_directory, data_file) in self.data_keys.items():
+            if data_directory != directory and _overlaps(key, package):
+                raise UsageError(f"{file}: package {package} overlaps the data {key} of {data_file}")
+
+    def claim_data(self, key: str, directory: Path, file: str) -> None:
+        owner = self.data_keys.get(key)
+        if owner is not None:
+            raise UsageError(f"{file}: {key} is already defined by {owner[1]}")
+        for package, (package_directory, package_file) in self.packages.items():
+            if package_directory != directory and _overlaps(key, package):
+                raise UsageError(
+                    f"{file}: data {key} overlaps package {package} of {package_file} (another policy directory)"
+                )
+        self.data_keys[key] = (directory, file)
+
+
+def _overlaps(data_key: str, package: str) -> bool:
+    return package == data_key or package.startswith(data_key + ".") or data_key.startswith(package + ".")
+
+
+def merge_custom_data(
+    data: Mapping[str, Any], path: Path, owners: _Owners | None = None, directory: Path | None = None
+) -> dict[str, Any]:
     """Add a policy directory's data file (`data.json` / `data.yaml`) to the bundle data.
 
     Custom rules may bring their own data, but only under `comply.custom`: built-in data (thresholds,
@@ -148,7 +214,9 @@ def merge_custom_data(data: Mapping[str, Any], path: Path) -> dict[str, Any]:
         )
     merged: dict[str, Any] = json.loads(json.dumps(data))
     target = merged.setdefault("comply", {}).setdefault("custom", {})
+    owners = owners if owners is not None else _Owners()
     for key, value in comply.get("custom", {}).items():
+        owners.claim_data(f"comply.custom.{key}", directory or path.parent, path.as_posix())
         if key in target:
             raise UsageError(f"{path}: comply.custom.{key} is already defined by another policy directory")
         target[key] = value
@@ -231,6 +299,74 @@ def _collect_metadata(modules: Sequence[Module]) -> dict[str, RuleMetadata]:
                     f"{meta.file}:{meta.line}: rule id {meta.id} already has METADATA at {previous.file}:{previous.line}"
                 )
             found[meta.id] = meta
+    return found
+
+
+def top_level_rules(module: Module) -> list[tuple[str, int]]:
+    """(name, line) of every rule head at the start of a line (how Rego files are written and formatted)."""
+    code = _COMMENT.sub("", module.source)
+    found = []
+    for match in _TOP_LEVEL_RULE.finditer(code):
+        if match.group(1) not in _NOT_RULES:
+            found.append((match.group(1), code.count("\n", 0, match.start()) + 1))
+    return found
+
+
+def check_custom_rule_names(modules: Sequence[Module]) -> None:
+    """Refuse a custom rule that would vanish: one that is neither a rule set comply reads (`deny`, `warn`,
+    `violation`, each optionally `_suffixed`, or `checks`) nor used by another rule (a helper).
+
+    `denies contains ...` or `violations contains ...` would otherwise be evaluated and never reported:
+    exit 0 for a rule that fails.
+    """
+    code = "\n".join(_COMMENT.sub("", module.source) for module in modules)
+    heads = {module.path: top_level_rules(module) for module in modules}
+    definitions: dict[str, int] = {}
+    for rules in heads.values():
+        for name, _ in rules:
+            definitions[name] = definitions.get(name, 0) + 1
+    for module in modules:
+        for name, line in heads[module.path]:
+            if CUSTOM_RULE_SET.match(name) or name == "checks":
+                continue
+            uses = len(re.findall(rf"(?<![\w]){re.escape(name)}(?![\w])", code)) - definitions[name]
+            if uses <= 0:
+                raise InputError(
+                    f"{module.path}:{line}: rule {name} in {module.package} is never reported: comply reads only "
+                    "deny, warn, violation (each optionally deny_<name> ...) and checks; rename it or use it "
+                    "from one of them"
+                )
+
+
+def package_rule_metadata(modules: Sequence[Module], explicit: Mapping[str, RuleMetadata]) -> dict[str, RuleMetadata]:
+    """METADATA for the package-path rule id of each custom package with a rule set (conftest's shape).
+
+    A string finding (`deny contains msg`) or an object finding without `id` is reported under its
+    package path (`comply.custom.team.naming`). Unless a `# METADATA` block claims that id, it is described
+    here: an organisation rule, high severity when the package can deny, medium when it only warns.
+    """
+    found: dict[str, RuleMetadata] = {}
+    for module in sorted(modules, key=lambda m: m.path):
+        rule_sets = [(name, line) for name, line in top_level_rules(module) if CUSTOM_RULE_SET.match(name)]
+        if not rule_sets or module.package in explicit:
+            continue
+        denies = any(not name.startswith("warn") for name, _ in rule_sets)
+        previous = found.get(module.package)
+        if previous is not None and (previous.severity == "high" or not denies):
+            continue
+        found[module.package] = RuleMetadata(
+            id=module.package,
+            title=f"Custom policy {module.package}",
+            description=f"Findings of the custom policy package {module.package} that carry no rule id of their own.",
+            article=f"Organisation policy (custom: {module.package})",
+            severity="high" if denies else "medium",
+            remediation=f"Fix what the finding says; the rule is in {module.path}.",
+            file=module.path,
+            line=rule_sets[0][1],
+            rule=rule_sets[0][0],
+            package=module.package,
+            custom={"id": module.package},
+        )
     return found
 
 

@@ -17,17 +17,22 @@ from __future__ import annotations
 import math
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-from checker.engine.base import DECISION_PATH, DECISION_QUERY, check_decision
+from checker.engine.base import DECISION_PATH, DECISION_QUERY, check_decision, check_invariants
 from checker.engine.bundle import Module, PolicyBundle
 from checker.errors import EngineError, UsageError, one_line
 
 DEFAULT_TIMEOUT = 10.0
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The largest answer read from a server (a decision for one card is a few hundred KiB)."""
+BUNDLES_PATH = "system/bundles"
+"""Where OPA keeps the manifest of every activated bundle (`GET /v1/data/system/bundles`)."""
 DEFAULT_POLICY_PREFIX = "comply"
 TOKEN_ENV_VARS = ("COMPLY_OPA_TOKEN", "OPA_TOKEN")
 _PREFIX = re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$")
@@ -179,8 +184,13 @@ class OpaServerEngine:
         self._client = client if client is not None else _make_client(settings)
         self._last_status: int | None = None
         self._last_body: str = ""
-        _session(self._client).hooks["response"].append(self._remember)
-        self._synced = not settings.upload
+        self._deadline = time.monotonic() + settings.timeout
+        session = _session(self._client)
+        session.hooks["response"].append(self._remember)
+        adapter = _bounded_adapter(self)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        self._synced = False
 
     @classmethod
     def from_settings(
@@ -192,9 +202,22 @@ class OpaServerEngine:
     def close(self) -> None:
         self._client.close_connection()
 
+    def remaining(self) -> float:
+        """Seconds left of the current step's deadline (`--opa-timeout` bounds each step in total)."""
+        return self._deadline - time.monotonic()
+
+    def _start_step(self) -> None:
+        self._deadline = time.monotonic() + self.settings.timeout
+
     def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
         if not self._synced:
-            self.sync()
+            self._start_step()
+            if self.settings.upload:
+                self.sync()
+            else:
+                self.verify_served_bundle()
+            self._synced = True
+        self._start_step()
         body = self._call(f"querying {DECISION_QUERY}", self._client.query_rule, dict(input_doc), DECISION_PATH)
         if not isinstance(body, dict):
             raise EngineError(f"OPA server {self.settings.url}: the answer to {DECISION_QUERY} is not a JSON object")
@@ -206,9 +229,61 @@ class OpaServerEngine:
             )
             raise EngineError(f"OPA server {self.settings.url}: {DECISION_QUERY} is undefined: {hint}")
         try:
-            return check_decision(body["result"])
+            decision = check_decision(body["result"])
+            check_invariants(decision, self.bundle)
         except EngineError as err:
             raise EngineError(f"OPA server {self.settings.url}: {err}") from None
+        return decision
+
+    # -- is the server's bundle the one this report records? ------------------------------------
+
+    def verify_served_bundle(self) -> None:
+        """With --opa-no-upload, refuse a server whose comply bundle is not this run's (digest and revision).
+
+        OPA records the manifest of every bundle it activates under data.system.bundles; comply's bundle
+        manifest carries the digest of its policies and data (`comply policy bundle`), which the report prints.
+        """
+        body = self._call("reading the bundle manifests", self._get_json, f"data/{BUNDLES_PATH}")
+        bundles = body.get("result") if isinstance(body, dict) else None
+        manifests = [
+            item.get("manifest")
+            for item in (bundles.values() if isinstance(bundles, dict) else ())
+            if isinstance(item, dict)
+        ]
+        ours = [m for m in manifests if isinstance(m, dict) and "comply" in (m.get("roots") or [])]
+        url = self.settings.url
+        if not ours:
+            raise EngineError(
+                f"OPA server {url} serves no bundle with root comply (GET /v1/data/{BUNDLES_PATH}): cannot check "
+                "that its policies are this run's; load comply's bundle (comply policy bundle -o bundle.tar.gz; "
+                "opa run --server --bundle bundle.tar.gz)"
+            )
+        manifest: dict[str, Any] = ours[0]
+        metadata = manifest.get("metadata")
+        served_digest = metadata.get("comply_digest") if isinstance(metadata, dict) else None
+        served_revision = manifest.get("revision")
+        if served_digest != self.bundle.digest or served_revision != self.bundle.revision:
+            raise EngineError(
+                f"OPA server {url} serves comply bundle revision {served_revision} ({served_digest}), but this run's "
+                f"policies are revision {self.bundle.revision} ({self.bundle.digest}): rebuild the bundle with the "
+                "same comply.yaml, --policy and --data (comply policy bundle) or check without --opa-no-upload"
+            )
+
+    def _get_json(self, path: str) -> Any:
+        response = _session(self._client).get(f"{self.settings.root_url}/{path}", timeout=self.remaining())
+        response.raise_for_status()
+        return response.json()
+
+    def _verify_uploaded(self) -> None:
+        """After a sync, the server must list every module exactly as uploaded."""
+        listed = self._call("listing policies", self._list_policies)
+        for module in self.bundle.policy_modules:
+            name = policy_id(self.settings.policy_prefix, module)
+            if listed.get(name) != module.source:
+                raise EngineError(
+                    f"OPA server {self.settings.url} does not serve {module.path} as uploaded (policy id {name}): "
+                    "refusing its decisions"
+                )
 
     # -- syncing the bundle to the server -------------------------------------------------------
 
@@ -232,21 +307,24 @@ class OpaServerEngine:
             for name, module in wanted.items()
         ]
         self._until_settled(steps)
-        self._synced = True
+        self._verify_uploaded()
 
     def _list_policy_ids(self) -> list[str]:
+        return sorted(self._list_policies())
+
+    def _list_policies(self) -> dict[str, str]:
         """GET /v1/policies, without the trailing slash.
 
         opa-python-client's `get_policies_list` asks for `/v1/policies/`, which OPA 1.x routes to "get
         the policy with the empty id" (404); so this one request goes through the client's session.
         """
-        response = _session(self._client).get(f"{self.settings.root_url}/policies", timeout=self.settings.timeout)
+        response = _session(self._client).get(f"{self.settings.root_url}/policies", timeout=self.remaining())
         response.raise_for_status()
         body = response.json()
         listed = body.get("result") if isinstance(body, dict) else None
         if not isinstance(listed, list):
             raise EngineError(f"OPA server {self.settings.url}: GET /v1/policies did not return a list of policies")
-        return [str(item["id"]) for item in listed if isinstance(item, dict) and item.get("id")]
+        return {str(item["id"]): str(item.get("raw")) for item in listed if isinstance(item, dict) and item.get("id")}
 
     def _write_data(self, documents: list[tuple[tuple[str, ...], Any]]) -> None:
         objects = [(path, value) for path, value in documents if isinstance(value, Mapping)]
@@ -324,13 +402,15 @@ class OpaServerEngine:
             opa_errors.ConnectionsError,
         ):
             raise EngineError(self._http_failure(action)) from None
+        except ResponseTooLarge as err:
+            raise EngineError(f"OPA server {url}: {action} failed: {err} (refusing it)") from None
         except (TypeError, ValueError) as err:
             raise EngineError(f"OPA server {url}: {action} failed: {one_line(str(err))[:300]}") from None
 
     def _timeout_message(self, action: str) -> str:
         return (
             f"OPA server {self.settings.url} did not answer within {self.settings.timeout:g}s while {action} "
-            "(raise --opa-timeout or opa.timeout)"
+            "(a total deadline per step; raise --opa-timeout or opa.timeout)"
         )
 
     def _http_failure(self, action: str, problem: str = "") -> str:
@@ -355,6 +435,67 @@ class OpaServerEngine:
 
     def _strip_prefix(self, text: str) -> str:
         return text.replace(self.settings.policy_prefix + "/", "")
+
+
+class ResponseTooLarge(Exception):
+    """A server answer above MAX_RESPONSE_BYTES (reported as one EngineError line)."""
+
+
+def _bounded_adapter(engine: OpaServerEngine) -> Any:
+    """A requests adapter that holds every request to the engine's deadline and caps the answer's size.
+
+    requests' own timeout bounds each socket read, so a server that drips its answer could hold a run
+    forever; here the body is read in pieces, each with the time that is left, and the whole stops at the
+    deadline or at MAX_RESPONSE_BYTES.
+    """
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import HTTPError as Urllib3Error
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    class BoundedAdapter(HTTPAdapter):
+        def send(
+            self,
+            request: Any,
+            stream: bool = False,
+            timeout: Any = None,
+            verify: bool | str = True,
+            cert: Any = None,
+            proxies: Any = None,
+        ) -> Any:
+            left = engine.remaining()
+            if left <= 0:
+                raise requests.exceptions.Timeout("deadline passed")
+            response = super().send(request, stream=True, timeout=left, verify=verify, cert=cert, proxies=proxies)
+            body = bytearray()
+            try:
+                sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+                while True:
+                    left = engine.remaining()
+                    if left <= 0:
+                        raise requests.exceptions.Timeout("deadline passed while reading the answer")
+                    if sock is not None:
+                        sock.settimeout(left)
+                    chunk = response.raw.read1(65536, decode_content=True)
+                    if not chunk:
+                        break
+                    body += chunk
+                    if len(body) > MAX_RESPONSE_BYTES:
+                        raise ResponseTooLarge(f"the answer is over {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB")
+            except (OSError, Urllib3Error) as err:
+                response.close()
+                if engine.remaining() <= 0 or isinstance(err, (TimeoutError, Urllib3Timeout)):
+                    raise requests.exceptions.Timeout(str(err)) from None
+                raise requests.exceptions.ConnectionError(str(err)) from None
+            except BaseException:
+                response.close()
+                raise
+            response._content = bytes(body)
+            response._content_consumed = True
+            response.close()
+            return response
+
+    return BoundedAdapter(max_retries=0)
 
 
 def _bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from checker.engine.base import DECISION_QUERY, check_decision, clean_engine_message
+from checker.engine.base import DECISION_QUERY, check_decision, check_invariants, clean_engine_message
 from checker.engine.bundle import PolicyBundle
 from checker.errors import EngineError
 
@@ -69,7 +69,9 @@ class RegorusEngine:
         return query_value(engine, query, input_doc)
 
     def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
-        return check_decision(self.query(DECISION_QUERY, input_doc))
+        decision = check_decision(self.query(DECISION_QUERY, input_doc))
+        check_invariants(decision, self.bundle)
+        return decision
 
 
 def query_value(engine: regorus.Engine, query: str, input_doc: Mapping[str, Any] | None) -> Any:

@@ -266,3 +266,125 @@ def test_unknown_thresholds_are_refused(tmp_path: Path) -> None:
     data = tmp_path / "typo.yaml"
     data.write_text("thresholds:\n  log_retention_dayz: 400\n", encoding="utf-8")
     assert_one_line_error(comply("check", GOOD, "--data", str(data)), "log_retention_dayz", "unknown threshold")
+
+
+# --- custom rules never vanish: every shape reports, or the bundle refuses to load ---------------------
+
+NESTED = """package comply.custom.team.naming
+
+import rego.v1
+
+# METADATA
+# title: Model names are lower-case
+# custom:
+#   id: custom.team.lowercase_name
+#   article: Organisation policy (naming)
+#   severity: low
+#   remediation: Rename the model.
+deny contains {"id": "custom.team.lowercase_name", "msg": "model name is not lower-case"} if {
+	input.card.model_details.name != "never-this-name"
+}
+"""
+
+CONFTEST_SHAPES = {
+    "string deny": ('deny contains msg if {\n\tmsg := "owner must be a team"\n}\n', "fail"),
+    "string warn": ('warn contains msg if {\n\tmsg := "consider a team owner"\n}\n', "warn"),
+    "violation object without id": ('violation contains {"msg": "no ticket"} if true\n', "fail"),
+    "deny with a suffix": ('deny_owner contains "owner is a person" if true\n', "fail"),
+    "object deny without id": (
+        'deny contains {"msg": "no id here", "field": "card.model_details.owner"} if true\n',
+        "fail",
+    ),
+}
+
+
+def test_a_finding_from_a_nested_custom_package_is_reported(tmp_path: Path) -> None:
+    directory = _policy_dir(tmp_path, naming__rego=NESTED)
+    done = comply("check", GOOD, "--policy", str(directory), *ORIGINAL, "-f", "json")
+    assert done.returncode == 1, done.stderr
+    assert statuses(done.stdout)["custom.team.lowercase_name"] == "fail"
+
+
+@pytest.mark.parametrize("shape", sorted(CONFTEST_SHAPES))
+def test_conftest_shapes_report_under_the_package_path(tmp_path: Path, shape: str) -> None:
+    rule, status = CONFTEST_SHAPES[shape]
+    directory = _policy_dir(tmp_path, team__rego=f"package comply.custom.team.conftest\n\nimport rego.v1\n\n{rule}")
+    done = comply("check", GOOD, "--policy", str(directory), *ORIGINAL, "-f", "json")
+    assert done.returncode == (1 if status == "fail" else 0), done.stdout[-500:] + done.stderr
+    result = next(r for r in json.loads(done.stdout)["cards"][0]["results"] if r["id"] == "comply.custom.team.conftest")
+    assert result["status"] == status and result["findings"], result
+    assert result["article"].startswith("Organisation policy")
+
+
+@pytest.mark.parametrize("name", ["denies", "violations", "warning", "deny-ish"])
+def test_a_misnamed_rule_set_fails_to_load_naming_file_and_rule(tmp_path: Path, name: str) -> None:
+    head = name.replace("-ish", "ied")
+    directory = _policy_dir(
+        tmp_path, team__rego=f'package comply.custom.team\n\nimport rego.v1\n\n{head} contains "x" if true\n'
+    )
+    done = comply("check", GOOD, "--policy", str(directory))
+    assert_one_line_error(done, "team.rego:5: rule", head, "never reported")
+
+
+def test_a_helper_used_by_a_rule_set_is_fine(tmp_path: Path) -> None:
+    rego = 'package comply.custom.team\n\nimport rego.v1\n\npersonal if contains(input.card.model_details.owner, "@gmail")\n\ndeny contains "personal owner" if personal\n'
+    directory = _policy_dir(tmp_path, team__rego=rego)
+    done = comply("check", GOOD, "--policy", str(directory), *ORIGINAL, "-f", "json")
+    assert done.returncode == 0 and "comply.custom.team" not in statuses(done.stdout), done.stderr
+    card = card_with_owner(tmp_path, "someone@gmail.com")
+    failing = comply("check", str(card), "--policy", str(directory), *ORIGINAL, "-f", "json")
+    assert failing.returncode == 1 and statuses(failing.stdout)["comply.custom.team"] == "fail"
+
+
+def test_an_id_without_metadata_names_the_file(tmp_path: Path) -> None:
+    rego = (
+        'package comply.custom.team\n\nimport rego.v1\n\ndeny contains {"id": "custom.unknown", "msg": "m"} if true\n'
+    )
+    directory = _policy_dir(tmp_path, team__rego=rego)
+    done = comply("check", GOOD, "--policy", str(directory), *ORIGINAL)
+    assert_one_line_error(done, "team.rego (comply.custom.team)", "custom.unknown", "no # METADATA")
+
+
+# --- policy directories never shadow each other ---------------------------------------------------
+
+
+def test_the_same_package_in_two_policy_directories_is_a_load_error(tmp_path: Path) -> None:
+    central = _policy_dir(tmp_path, naming__rego=(CUSTOM / "naming.rego").read_text(encoding="utf-8"))
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "extra.rego").write_text(
+        'package comply.custom.naming\n\nimport rego.v1\n\nchecks contains "custom.owner_domain" if false\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "comply.yaml").write_text("policy_dirs: [local]\n", encoding="utf-8")
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
+    done = comply("check", "model_card.yaml", "--policy", str(central), cwd=tmp_path)
+    assert_one_line_error(done, "package comply.custom.naming", "naming.rego", "extra.rego")
+
+
+def test_data_of_one_directory_cannot_shadow_a_package_of_another(tmp_path: Path) -> None:
+    central = _policy_dir(tmp_path, naming__rego=(CUSTOM / "naming.rego").read_text(encoding="utf-8"))
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "other.rego").write_text('package comply.custom.other\n\nimport rego.v1\n\ndeny contains "x" if false\n')
+    (local / "data.yaml").write_text("comply:\n  custom:\n    naming:\n      domains: [gmail.com]\n")
+    done = comply("check", GOOD, "--policy", str(central), "--policy", str(local))
+    assert_one_line_error(done, "data.yaml", "comply.custom.naming", "naming.rego")
+
+
+def test_the_same_data_key_in_two_directories_names_both_files(tmp_path: Path) -> None:
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    for directory, package in ((first, "a"), (second, "b")):
+        directory.mkdir()
+        (directory / "p.rego").write_text(
+            f'package comply.custom.{package}\n\nimport rego.v1\n\ndeny contains "x" if false\n'
+        )
+        (directory / "data.json").write_text('{"comply": {"custom": {"shared": {"v": 1}}}}')
+    done = comply("check", GOOD, "--policy", str(first), "--policy", str(second))
+    assert_one_line_error(done, "b/data.json", "comply.custom.shared", "a/data.json")
+
+
+def test_the_same_directory_twice_is_not_a_conflict(tmp_path: Path) -> None:
+    done = comply("check", GOOD, "--policy", str(CUSTOM), "--policy", str(CUSTOM), *ORIGINAL, "-f", "json")
+    assert done.returncode == 0, done.stderr

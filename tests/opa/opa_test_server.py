@@ -14,13 +14,16 @@ is exercised for real:
     PATCH  /v1/data/{path}              JSON Patch add / replace / remove
     GET    /v1/data/{path}
     POST   /v1/data/{path}              {"input": ...} -> {"result": ...}, or {} when undefined
+    GET    /v1/data/system/bundles      the manifest of every activated bundle, as OPA stores them
 
 Faults for the failure-mode tests: `token` (401 without it, 403 with a wrong one), `delay` (sleep
 before every answer), `fail` (answer every API call with a fixed status and body), `decision_body`
-(answer data POSTs with fixed bytes). It listens on 127.0.0.1 on a random port, and stops itself
+(answer data POSTs with fixed bytes), `drip` (send the answer to data POSTs 16 bytes at a time, this many
+seconds apart: a server that never stops answering). It listens on 127.0.0.1 on a random port, and stops itself
 after `max_lifetime` seconds even if a test forgets to.
 
-It is not OPA: no bundles, no decision logs, no authorization policy. Never ship it.
+It is not OPA: bundles are activated whole from the test (`activate`), no bundle downloads, no decision
+logs, no authorization policy. Never ship it.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ class Faults:
     delay: float = 0.0
     fail: tuple[int, str] | None = None
     decision_body: bytes | None = None
+    drip: float = 0.0
 
 
 @dataclass
@@ -58,6 +62,7 @@ class _State:
     data: dict[str, Any] = field(default_factory=dict)
     engine: OpaEngine | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)
+    bundles: dict[str, Any] = field(default_factory=dict)
 
 
 class OpaTestServer:
@@ -117,13 +122,21 @@ class OpaTestServer:
             self._replace(policies=candidate)
             return 200, {}
 
-    def activate(self, policies: Mapping[str, str], data: Mapping[str, Any]) -> tuple[int, Any]:
-        """Load a whole bundle at once, as OPA activates one (modules that call each other in any order)."""
+    def activate(
+        self,
+        policies: Mapping[str, str],
+        data: Mapping[str, Any],
+        manifest: Mapping[str, Any] | None = None,
+        name: str = "bundle.tar.gz",
+    ) -> tuple[int, Any]:
+        """Load a whole bundle at once, as OPA activates one (modules that call each other in any order),
+        recording its `.manifest` under data.system.bundles[name].manifest as OPA does."""
         with self.lock:
             refused = compile_errors(policies, data)
             if refused is not None:
                 return 400, refused
             self._replace(policies=dict(policies), data=json.loads(json.dumps(dict(data))))
+            self.state.bundles = {name: {"manifest": dict(manifest)}} if manifest is not None else {}
             return 200, {}
 
     def delete_policy(self, policy_id: str) -> tuple[int, Any]:
@@ -312,6 +325,8 @@ def _handler_for(server: OpaTestServer) -> type[BaseHTTPRequestHandler]:
                 return self._send_bytes(status, text.encode(), "application/json")
             if faults.decision_body is not None and method == "POST" and path.startswith("/v1/data"):
                 return self._send_bytes(200, faults.decision_body, "application/json")
+            if faults.drip and method == "POST" and path.startswith("/v1/data"):
+                return self._drip(faults.drip)
             try:
                 status, payload = self._route(method, path, body)
             except ValueError as err:
@@ -344,9 +359,26 @@ def _handler_for(server: OpaTestServer) -> type[BaseHTTPRequestHandler]:
                 if method == "POST":
                     request = json.loads(body) if body else {}
                     return server.evaluate(keys, request.get("input") if isinstance(request, dict) else None)
+                if method == "GET" and keys[:2] == ["system", "bundles"]:
+                    with server.lock:
+                        return 200, {"result": json.loads(json.dumps(server.state.bundles))}
                 if method == "GET":
                     return server.evaluate(keys, None)
             return 405, {"code": "invalid_parameter", "message": f"{method} {path} is not supported"}
+
+        def _drip(self, pause: float) -> None:
+            body = json.dumps({"result": {"classification": {"tier": "minimal"}, "results": []}}).encode() * 1000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for start in range(0, len(body), 16):
+                    self.wfile.write(body[start : start + 16])
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                pass  # the client gave up, as it should
 
         def _send(self, status: int, payload: Any) -> None:
             if payload is None:

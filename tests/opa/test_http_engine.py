@@ -85,7 +85,9 @@ def test_no_upload_queries_a_bundle_managed_server(opa_server: OpaTestServer, tm
     embedded = check_json(*cards_argument())
     served = check_json(*cards_argument(), "--opa-url", opa_server.url, "--opa-no-upload")
     assert served == embedded
-    assert {method for method, _ in opa_server.requests[before:]} == {"POST"}
+    asked = opa_server.requests[before:]
+    assert {method for method, _ in asked} == {"GET", "POST"}
+    assert [path for method, path in asked if method == "GET"] == ["/v1/data/system/bundles"], "one manifest read"
 
 
 def test_opa_settings_come_from_comply_yaml_and_the_token_from_the_environment(tmp_path: Path) -> None:
@@ -109,6 +111,7 @@ def load_bundle_into(server: OpaTestServer, bundle: Path) -> None:
 
     policies: dict[str, str] = {}
     data: dict[str, object] = {}
+    manifest: dict[str, object] = {}
     with tarfile.open(bundle, "r:gz") as archive:
         for member in archive.getmembers():
             handle = archive.extractfile(member)
@@ -118,7 +121,9 @@ def load_bundle_into(server: OpaTestServer, bundle: Path) -> None:
                 policies[member.name] = text
             elif member.name == "data.json":
                 data = json.loads(text)
-    status, body = server.activate(policies, data)
+            elif member.name == ".manifest":
+                manifest = json.loads(text)
+    status, body = server.activate(policies, data, manifest)
     assert status == 200, body
 
 
@@ -163,9 +168,9 @@ def test_server_error_shows_opas_error_body() -> None:
     assert_one_line_error(done, server.url, "HTTP 500", "internal_error", "storage is on fire")
 
 
-def test_undefined_decision_on_an_empty_server_with_no_upload(opa_server: OpaTestServer) -> None:
+def test_an_empty_server_with_no_upload_serves_no_bundle_to_trust(opa_server: OpaTestServer) -> None:
     done = fail("--opa-url", opa_server.url, "--opa-no-upload")
-    assert_one_line_error(done, "data.comply.main.decision is undefined", "comply policy bundle")
+    assert_one_line_error(done, "serves no bundle with root comply", "comply policy bundle")
 
 
 @pytest.mark.parametrize(
@@ -220,3 +225,84 @@ def test_opa_client_is_not_imported_on_the_embedded_path() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+# --- a server's word is not taken -----------------------------------------------------------------
+
+
+def test_no_upload_refuses_a_bundle_other_than_the_one_the_report_records(
+    opa_server: OpaTestServer, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle.tar.gz"
+    (tmp_path / "lenient.yaml").write_text("thresholds:\n  min_group_size: 31\n")
+    built = comply("policy", "bundle", "-o", str(bundle), "--data", str(tmp_path / "lenient.yaml"))
+    assert built.returncode == 0, built.stderr
+    load_bundle_into(opa_server, bundle)
+    done = fail("--opa-url", opa_server.url, "--opa-no-upload")
+    assert_one_line_error(done, "serves comply bundle revision", "but this run's policies are", "sha256:")
+    matching = comply(
+        "check",
+        label(FIXTURE_CARD),
+        "--opa-url",
+        opa_server.url,
+        "--opa-no-upload",
+        "--data",
+        str(tmp_path / "lenient.yaml"),
+        *REFERENCE,
+    )
+    assert matching.returncode in {0, 1}, matching.stderr
+
+
+def _decision(tier: str, results: list[dict[str, object]]) -> bytes:
+    import json
+
+    return json.dumps({"result": {"classification": {"tier": tier}, "results": results}}).encode()
+
+
+GATE = {"id": "org.classification.determined", "status": "pass", "findings": []}
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (_decision("prohibited", []), "classifies the system as prohibited yet fails no rule"),
+        (_decision("undetermined", [GATE]), "classifies the system as undetermined yet fails no rule"),
+        (_decision("minimal", [GATE, GATE]), "reports rule org.classification.determined more than once"),
+        (_decision("minimal", []), "omits built-in rule(s) its classification owes: org.classification.determined"),
+    ],
+    ids=["prohibited-without-results", "undetermined-passing", "duplicate-ids", "gate-missing"],
+)
+def test_a_decision_that_contradicts_itself_is_refused(body: bytes, needle: str) -> None:
+    with running(Faults(decision_body=body)) as server:
+        done = fail("--opa-url", server.url)
+    assert_one_line_error(done, server.url, needle)
+
+
+def test_a_built_in_rule_the_classification_owes_must_be_reported() -> None:
+    import json
+
+    body = json.dumps(
+        {
+            "result": {
+                "classification": {"tier": "high", "obligations": [{"id": "art12.record_keeping_logging"}]},
+                "results": [GATE],
+            }
+        }
+    ).encode()
+    with running(Faults(decision_body=body)) as server:
+        done = fail("--opa-url", server.url)
+    assert_one_line_error(done, "omits built-in rule(s)", "art12.record_keeping_logging")
+
+
+def test_the_timeout_is_a_total_deadline_for_a_dripping_server() -> None:
+    """Each 16-byte piece comes well within a per-read timeout; the whole answer would take minutes."""
+    with running(Faults(drip=0.05)) as server:
+        done = fail("--opa-url", server.url, "--opa-timeout", "2")
+    assert_one_line_error(done, "did not answer within 2s", "total deadline")
+
+
+def test_an_oversized_answer_is_refused() -> None:
+    body = b'{"result": "' + b"x" * (33 * 1024 * 1024) + b'"}'
+    with running(Faults(decision_body=body)) as server:
+        done = fail("--opa-url", server.url)
+    assert_one_line_error(done, server.url, "over 32 MiB")
