@@ -92,7 +92,9 @@ def register(app: typer.Typer) -> None:
             False, "--opa-no-upload", help="Query the policies the OPA server already has (bundle-managed)."
         ),
         opa_timeout: Optional[float] = typer.Option(
-            None, "--opa-timeout", help="Seconds to wait for the OPA server (default 10)."
+            None,
+            "--opa-timeout",
+            help="Seconds each step on the OPA server (upload, one decision) may take in total (default 10).",
         ),
         reference_date: Optional[str] = typer.Option(
             None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
