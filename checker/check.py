@@ -37,6 +37,7 @@ class CheckRequest:
     data_files: Sequence[Path] = ()
     reference_date: str | None = None
     timeline: str | None = None
+    as_if_applicable: bool = False
     engine_options: Mapping[str, Any] = field(default_factory=dict)
     card_format: str | None = None
     mlflow_run: str | None = None
@@ -65,7 +66,7 @@ def open_session(request: CheckRequest) -> Session:
         tuple(config.policy_dirs) + tuple(request.policy_dirs), thresholds=settings, deviations=deviations
     )
     engine = create_engine(bundle, config, request.engine_options)
-    context = Context.build(request.reference_date, request.timeline, config)
+    context = Context.build(request.reference_date, request.timeline, config, as_if_applicable=request.as_if_applicable)
     waivers = load_waivers(config, context.judging_today, bundle.metadata, bundle.data)
     return Session(config, bundle, engine, context, waivers)
 
@@ -85,6 +86,7 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
         bundle_digest=session.bundle.digest,
         reference_date=session.context.reference_date,
         timeline=session.context.timeline,
+        as_if_applicable=session.context.as_if_applicable,
         cards=results,
         deviations=session.bundle.deviations,
         replay_of=session.context.today if session.context.replay else None,

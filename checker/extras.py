@@ -26,3 +26,13 @@ def require(module: str, extra: str, purpose: str) -> ModuleType:
     except ImportError as err:
         missing = err.name or module
         raise UsageError(f"{purpose} needs {missing}, which is not installed: {install_line(extra)}") from None
+
+
+FAIRNESS_MODULES = ("numpy", "pyarrow")
+"""What computing fairness from predictions imports (the `fairness` extra; fairlearn is only the tests' oracle)."""
+
+
+def require_fairness(purpose: str) -> None:
+    """Stop with the install line before a fairness computation that could not import its libraries."""
+    for module in FAIRNESS_MODULES:
+        require(module, "fairness", purpose)

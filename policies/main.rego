@@ -122,9 +122,17 @@ status(id) := "fail" if {
 
 findings(id) := [trimmed(f) | some pair in denied; pair[0] == id; f := pair[1]] if {
 	denied_ids[id]
-} else := [trimmed(f) | some pair in warned; pair[0] == id; f := pair[1]]
+} else := [trimmed(f) | some pair in warned; pair[0] == id; f := pair[1]; not superseded(id, f)]
 
-trimmed(finding) := object.remove(finding, ["id"])
+# A pending duty says "would pass" only when none of its gaps says "would fail".
+superseded(id, finding) if {
+	finding.pending == "would_pass"
+	some [other_id, other] in warned
+	other_id == id
+	other.pending == "would_fail"
+}
+
+trimmed(finding) := object.remove(finding, ["id", "pending"])
 
 results := [result |
 	some id in sort_ids

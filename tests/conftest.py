@@ -1,17 +1,78 @@
-"""Shared test helpers: run the real CLI as a subprocess on real files."""
+"""Shared test helpers: run the real CLI as a subprocess on real files; skip rules for what a clone lacks.
+
+A fresh clone has neither `../shared` (the COMPAS data) nor the real OPA engine (`opa_bindings`, installed
+apart from the dev extra): tests that need them skip with one line naming what is missing and how to get it,
+unless `COMPLY_REQUIRE_SHARED=1` / `COMPLY_REQUIRE_OPA=1` ask for them, which turns the skip into a failure.
+`COMPLY_STRICT=1` (set by .ci/run) makes every skip a failure: in CI nothing may silently not run.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 EXAMPLES = ROOT / "examples"
+TEST_DATA = ROOT / "tests" / "data"
+"""Small public files the tests need, kept in the repository (each with its source in tests/data/SOURCES.md)."""
+
+OPA_INSTALL = "pip install --no-deps --ignore-requires-python opa-golib-python-bindings"
+
+
+def _missing(reason: str, require_variable: str) -> None:
+    """Skip, or fail when the environment asks for what is missing."""
+    if os.environ.get(require_variable) == "1":
+        pytest.fail(f"{reason} ({require_variable}=1 requires it)", pytrace=False)
+    pytest.skip(f"{reason}; {require_variable}=1 makes this a failure", allow_module_level=True)
+
+
+def need_opa() -> ModuleType:
+    """The real OPA engine (`opa_bindings`), or skip the caller (a whole module at import time)."""
+    try:
+        return importlib.import_module("opa_bindings")
+    except ImportError:
+        pass
+    _missing(f"real OPA engine not installed (opa_bindings: {OPA_INSTALL})", "COMPLY_REQUIRE_OPA")
+    raise AssertionError("unreachable: _missing always raises")
+
+
+def need_shared(path: Path) -> Path:
+    """A file of ../shared/data, or skip the caller."""
+    if not path.is_file():
+        _missing(f"{path.name} not found in ../shared/data (run beside a shared/ checkout)", "COMPLY_REQUIRE_SHARED")
+    return path
+
+
+def strict() -> bool:
+    return os.environ.get("COMPLY_STRICT") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under COMPLY_STRICT=1 a skipped test is a failed one (xfail stays xfail)."""
+    outcome = yield
+    report = outcome.get_result()
+    if strict() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under COMPLY_STRICT=1: {report.longrepr}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """Under COMPLY_STRICT=1 a module that skips itself at import fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if strict() and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"skipped under COMPLY_STRICT=1: {report.longrepr}"
 
 
 def comply(

@@ -100,7 +100,14 @@ def register(app: typer.Typer) -> None:
             None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
         ),
         timeline: Optional[Timeline] = typer.Option(
-            None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."
+            None,
+            "--timeline",
+            help="Which dates apply: the Act as published (original, the default) or as amended by 2026/1744.",
+        ),
+        as_if_applicable: bool = typer.Option(
+            False,
+            "--as-if-applicable",
+            help="Readiness: judge every duty as if it applied already (ages and expiries keep the reference date).",
         ),
         fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too."),
         timestamp: bool = typer.Option(
@@ -129,6 +136,7 @@ def register(app: typer.Typer) -> None:
                 card_format=card_format,
                 mlflow_run=mlflow_run,
                 mlflow_tracking_uri=mlflow_tracking_uri,
+                as_if_applicable=as_if_applicable,
             )
             session = open_session(request)
             report = run_check(request, session)

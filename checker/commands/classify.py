@@ -59,7 +59,7 @@ def classify_card(
     validate(card.data, "model_card", source=card, label=label)
     document = {
         "card": card.data,
-        "context": {"reference_date": context.reference_date, "timeline": context.timeline, "card_file": label},
+        "context": {**context.as_input(), "card_file": label},
     }
     classification = dict(engine.evaluate(document)["classification"])
     classification["card_file"] = label
@@ -122,7 +122,9 @@ def register(app: typer.Typer) -> None:
             None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
         ),
         timeline: Optional[Timeline] = typer.Option(
-            None, "--timeline", help="Which dates apply: original Act or as amended by 2026/1744 (default)."
+            None,
+            "--timeline",
+            help="Which dates apply: the Act as published (original, the default) or as amended by 2026/1744.",
         ),
         config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml)."),
     ) -> None:

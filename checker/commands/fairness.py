@@ -135,6 +135,9 @@ def register(app: typer.Typer) -> None:
             path = counts_path or predictions or settings.evidence.get("predictions")
             if path is None:
                 raise UsageError("name a predictions file or --counts (or set evidence.predictions in comply.yaml)")
+            from checker.extras import require_fairness
+
+            require_fairness("comply fairness")
             from checker.fairness.compute import compute_fairness
 
             document = compute_fairness(path, options)

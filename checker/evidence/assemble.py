@@ -42,9 +42,14 @@ class EvidencePaths:
         return chosen
 
 
+DEFAULT_TIMELINE = "original"
+"""The Regulation as published: the stricter timeline. The amendment (2026/1744) is chosen, never assumed."""
+
+
 @dataclass(frozen=True)
 class Context:
-    """Which law applies: the date to judge at and the timeline (original, or as amended by 2026/1744).
+    """Which law applies: the date to judge at, the timeline (original, or as amended by 2026/1744), and
+    whether every duty is judged as if it already applied (readiness mode; ages and expiries keep the date).
 
     `today` is the real date of the run. A reference date before it is a replay (only the command line
     may ask for one): the report says so, and waivers and Art 5 prohibitions are still judged as of today.
@@ -53,12 +58,15 @@ class Context:
     reference_date: str
     timeline: str
     today: str = ""
+    as_if_applicable: bool = False
 
     @classmethod
-    def build(cls, reference_date: str | None, timeline: str | None, config: Config) -> Context:
+    def build(
+        cls, reference_date: str | None, timeline: str | None, config: Config, *, as_if_applicable: bool = False
+    ) -> Context:
         today = _dt.date.today().isoformat()
         date = reference_date or config.reference_date or today
-        return cls(date, timeline or config.timeline or "amended", today)
+        return cls(date, timeline or config.timeline or DEFAULT_TIMELINE, today, as_if_applicable)
 
     @property
     def replay(self) -> bool:
@@ -69,11 +77,15 @@ class Context:
         """The date waivers are judged at: the reference date, but never before today."""
         return max(self.reference_date, self.today)
 
-    def as_input(self) -> dict[str, str]:
-        """The date part of the input document's `context` (`today` only on a replay, so reports of a
-        run at a fixed reference date stay byte-identical from day to day)."""
-        dates = {"reference_date": self.reference_date, "timeline": self.timeline}
-        return {**dates, "today": self.today} if self.replay else dates
+    def as_input(self) -> dict[str, Any]:
+        """The date part of the input document's `context` (`today` only on a replay, readiness mode only
+        when on, so reports of a run at a fixed reference date stay byte-identical from day to day)."""
+        context: dict[str, Any] = {"reference_date": self.reference_date, "timeline": self.timeline}
+        if self.replay:
+            context["today"] = self.today
+        if self.as_if_applicable:
+            context["as_if_applicable"] = True
+        return context
 
 
 def _no_lines(_: str) -> int | None:

@@ -57,6 +57,9 @@ def predictions_evidence(path: Path | str, options: FairnessOptions | Mapping[st
 
     `options` is a `FairnessOptions`, or the `fairness:` mapping of comply.yaml (same field names).
     """
+    from checker.extras import require_fairness
+
+    require_fairness("computing fairness from --predictions")
     from checker.fairness.compute import compute_fairness
     from checker.fairness.options import FairnessOptions
 

@@ -25,6 +25,8 @@ def report_document(report: Report) -> dict[str, Any]:
         "summary": _summary(counts, len(report.cards)),
         "cards": [card_document(card) for card in report.cards],
     }
+    if report.as_if_applicable:
+        document["as_if_applicable"] = True
     if report.generated_at is not None:
         document["generated_at"] = report.generated_at
     if report.replay_of is not None:

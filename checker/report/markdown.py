@@ -23,7 +23,7 @@ def render(report: Report) -> str:
         "",
         f"**{'❌' if failing else '✅'} {summary_line(counts)}** · {len(report.cards)} "
         f"card{'s' if len(report.cards) != 1 else ''} · policy bundle {cell(report.bundle_revision)} · "
-        f"reference date {report.reference_date} ({report.timeline} timeline)",
+        f"reference date {report.reference_date} ({report.law})",
         "",
         *(f"> **{cell(note)}**" for note in report.header_notes()),
         *([""] if report.header_notes() else []),

@@ -142,6 +142,14 @@ class Report:
         notes.extend(str(deviation) for deviation in self.deviations)
         return notes
 
+    as_if_applicable: bool = False
+
+    @property
+    def law(self) -> str:
+        """Which law the report judged by, as its header says it: `original timeline` (+ readiness mode)."""
+        readiness = ", every duty judged as if applicable" if self.as_if_applicable else ""
+        return f"{self.timeline} timeline{readiness}"
+
     def counts(self) -> Counter[str]:
         total: Counter[str] = Counter()
         for card in self.cards:

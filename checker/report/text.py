@@ -34,7 +34,7 @@ def render(report: Report, *, colour: bool | None = None) -> str:
     console.print(
         Text(
             f"comply {report.tool_version} · policy bundle {report.bundle_revision} · "
-            f"reference date {report.reference_date} ({report.timeline} timeline)",
+            f"reference date {report.reference_date} ({report.law})",
             style="dim",
         )
     )

@@ -6,10 +6,15 @@ package comply.lib.dates
 
 import rego.v1
 
-# "amended" (Regulation (EU) 2026/1744) unless the run asks for the original timeline.
+# The Regulation as published ("original", the stricter) unless the run asks for the amendment
+# (Regulation (EU) 2026/1744, "amended"), which defers most Annex III duties.
 timeline := input.context.timeline if {
 	input.context.timeline in {"original", "amended"}
-} else := "amended"
+} else := "original"
+
+# Readiness mode: every duty is judged as if it applied on the reference date, which still dates
+# ages and expiries (a review's age, a waiver's expiry).
+as_if_applicable if input.context.as_if_applicable == true
 
 # Without a reference date every dated duty counts as applying: absent context must never turn a
 # failure into a warning.
@@ -31,4 +36,12 @@ judged_at(group) := input.context.today if {
 
 in_force(group) if judged_at(group) >= applies_from(group)
 
-not_yet_in_force(group) if judged_at(group) < applies_from(group)
+in_force(group) if {
+	as_if_applicable
+	applies_from(group)
+}
+
+not_yet_in_force(group) if {
+	not as_if_applicable
+	judged_at(group) < applies_from(group)
+}

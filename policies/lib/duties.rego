@@ -49,17 +49,23 @@ pending(id) if obligation(id).in_force == false
 # Gaps of duties already in force: the package's `deny`.
 enforced(gaps) := {gap | some gap in gaps; due(gap.id)}
 
-# Gaps of duties not yet in force become warnings that say from when the duty applies.
-deferred(gaps) := {deferred_gap(gap) | some gap in gaps; pending(gap.id)}
+# Gaps of duties not yet in force are judged all the same and become warnings, one line each, that
+# say from when the duty applies and what would fail then.
+deferred(gaps) := {deferred_gap(gap, gap.id) | some gap in gaps; pending(gap.id)}
 
-deferred_gap(gap) := object.union(gap, {"msg": sprintf("%s (applies from %s, %s timeline)", [gap.msg, obligation(gap.id).applies_from, timeline])})
+# A gap of a rule dated by duty `duty` (its own id, or the duty it is part of).
+deferred_gap(gap, duty) := object.union(gap, {
+	"msg": sprintf("%s; would fail: %s", [not_yet_applicable(duty), gap.msg]),
+	"pending": "would_fail",
+})
 
-# One warning per pending duty, so a duty with complete evidence is still not reported as PASS.
-pending_notices(ids) := {notice |
-	some id in ids
-	pending(id)
-	notice := {"id": id, "msg": sprintf("not yet applicable: applies from %s (%s timeline)", [obligation(id).applies_from, timeline])}
-}
+# One warning per pending duty, so a duty with complete evidence is still not reported as PASS. It
+# says the evidence would pass; comply.main drops it when the duty has gaps (`deferred`) to show.
+pending_notices(ids) := {pending_notice(id, id) | some id in ids; pending(id)}
+
+pending_notice(id, duty) := {"id": id, "msg": sprintf("%s; would pass", [not_yet_applicable(duty)]), "pending": "would_pass"}
+
+not_yet_applicable(id) := sprintf("not yet applicable until %s (%s timeline)", [obligation(id).applies_from, timeline])
 
 # The ids of `ids` this card owes (the package's `checks`).
 owed(ids) := {id | some id in ids; applies(id)}

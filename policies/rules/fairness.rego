@@ -88,15 +88,10 @@ deny contains finding if {
 warn contains finding if {
 	duties.pending(parent_id)
 	some gap in examination_gaps
-	finding := object.union(gap, {"msg": sprintf("%s (applies from %s, %s timeline)", [gap.msg, applies_from, duties.timeline])})
+	finding := duties.deferred_gap(gap, parent_id)
 }
 
-warn contains finding if {
-	duties.pending(parent_id)
-	finding := {"id": examination_id, "msg": sprintf("not yet applicable: applies from %s (%s timeline)", [applies_from, duties.timeline])}
-}
-
-applies_from := duties.obligation(parent_id).applies_from
+warn contains duties.pending_notice(examination_id, parent_id) if duties.pending(parent_id)
 
 warn contains finding if {
 	duties.applies(parent_id)

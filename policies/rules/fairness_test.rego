@@ -115,9 +115,10 @@ test_missing_evidence_warns_with_date_when_pending if {
 	count(denied) == 0
 	some finding in warned
 	finding.field == "evidence.fairness"
-	contains(finding.msg, "applies from 2027-12-02")
+	startswith(finding.msg, "not yet applicable until 2027-12-02")
+	contains(finding.msg, "; would fail: no bias examination numbers")
 	some notice in warned
-	startswith(notice.msg, "not yet applicable")
+	endswith(notice.msg, "; would pass")
 }
 
 test_undeclared_coverage_gap_fails if {

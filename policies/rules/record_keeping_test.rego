@@ -137,12 +137,12 @@ test_remote_biometric_identification_needs_art12_3_events if {
 test_not_yet_applicable_gap_is_a_warning if {
 	r := run(with_card_logging({"events": ["prediction"]}), pending)
 	not "art12.record_keeping_logging" in ids(r.deny)
-	has(r.warn, "art12.record_keeping_logging", "do not cover \"override\" (declare it in logging.events or log it) (applies from 2027-12-02")
+	has(r.warn, "art12.record_keeping_logging", "not yet applicable until 2027-12-02 (amended timeline); would fail: logged events do not cover \"override\"")
 }
 
 test_not_yet_applicable_duty_is_never_a_pass if {
 	r := run(good, pending)
-	has(r.warn, "art19.log_retention_6m", "not yet applicable: applies from 2027-12-02")
+	has(r.warn, "art19.log_retention_6m", "not yet applicable until 2027-12-02 (amended timeline); would pass")
 }
 
 test_unknown_handler_class_warns if {

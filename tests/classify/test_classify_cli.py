@@ -46,7 +46,9 @@ def test_every_tier_has_an_example() -> None:
 
 
 def test_text_output_lists_reasons_route_registration_and_dated_duties() -> None:
-    done = comply("classify", "examples/credit-scoring/model_card.yaml", "--reference-date", "2026-11-25")
+    done = comply(
+        "classify", "examples/credit-scoring/model_card.yaml", "--reference-date", "2026-11-25", "--timeline", "amended"
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "tier:             high" in out

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED_DATA = REPO / ".." / "shared" / "data"
+from tests.conftest import SHARED_DATA, need_shared
+
 COMPAS = SHARED_DATA / "compas-scores-two-years.csv"
 TOLERANCE = 1e-12
 
@@ -103,9 +102,7 @@ def assert_matches_fairlearn(feature: dict[str, Any], reference: dict[str, Any])
 @pytest.fixture
 def compas_frame() -> pd.DataFrame:
     """ProPublica's COMPAS two-year data with their usual filter, read in place from shared/data."""
-    if not COMPAS.is_file():
-        pytest.skip(f"COMPAS data not found at {COMPAS} (ProPublica's compas-scores-two-years.csv)")
-    frame = pd.read_csv(COMPAS)
+    frame = pd.read_csv(need_shared(COMPAS))
     keep = (
         frame["days_b_screening_arrest"].between(-30, 30)
         & (frame["is_recid"] != -1)

@@ -14,7 +14,7 @@ import pytest
 
 from checker.fairness.compute import fairness_from_table
 from checker.fairness.options import FairnessOptions
-from tests.conftest import comply
+from tests.conftest import comply, need_shared
 from tests.fairness.conftest import COMPAS, assert_matches_fairlearn, fairlearn_reference, same
 
 HIGHER_RISK = ("Medium", "High")
@@ -49,9 +49,7 @@ def test_compas_cli_on_the_file_in_place_matches_fairlearn_and_propublica() -> N
     rates by race equal fairlearn's, and ProPublica's published figures (Black defendants labelled
     higher risk but not re-offending 44.9%, white 23.5%; labelled lower risk yet re-offending 28.0% and
     47.7%)."""
-    if not COMPAS.is_file():
-        pytest.skip(f"COMPAS data not found at {COMPAS}")
-    frame = pd.read_csv(COMPAS)
+    frame = pd.read_csv(need_shared(COMPAS))
     reference = fairlearn_reference(frame.two_year_recid, higher_risk(frame), frame.race)
     for engine in ("memory", "stream", "duckdb"):
         done = comply("fairness", str(COMPAS), *CLI_OPTIONS, "--engine", engine, "--format", "json")

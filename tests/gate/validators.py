@@ -1,4 +1,4 @@
-"""Validators for the machine formats, against the real schemas (read in place, never copied)."""
+"""Validators for the machine formats, against the real schemas (SARIF's: OASIS's file, in tests/data)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 from functools import cache
 from typing import Any
 
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import ROOT, TEST_DATA
 
-SARIF_SCHEMA = SHARED_DATA / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = TEST_DATA / "sarif-schema-2.1.0.json"
 JUNIT_XSD = ROOT / "schemas" / "junit.xsd"
 REPORT_SCHEMA = ROOT / "schemas" / "report.schema.json"
 

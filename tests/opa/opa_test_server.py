@@ -39,7 +39,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
+from tests.conftest import need_opa
+
+opa_bindings = need_opa()
+OpaEngine, OpaError, OpaUndefinedError = opa_bindings.OpaEngine, opa_bindings.OpaError, opa_bindings.OpaUndefinedError
+
 
 _PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
 _AST_ERROR = re.compile(r"(?P<file>\S+?):(?P<row>\d+): (?P<code>rego_\w+): (?P<message>[^\n]+)")

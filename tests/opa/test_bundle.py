@@ -6,12 +6,12 @@ import json
 import tarfile
 from pathlib import Path
 
-from opa_bindings import OpaEngine
-
 from checker.engine.base import DECISION_PATH
 from checker.engine.bundle import load_bundle
 from checker.engine.regorus_engine import RegorusEngine
-from tests.conftest import assert_one_line_error, comply
+from tests.conftest import assert_one_line_error, comply, need_opa
+
+OpaEngine = need_opa().OpaEngine
 
 CARD_INPUT = {
     "card": {"model_details": {"name": "bundle-test"}, "ai_act": {"use_cases": ["employment.recruitment"]}},

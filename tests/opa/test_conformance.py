@@ -19,14 +19,17 @@ from typing import Any
 
 import pytest
 import yaml
-from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
 from checker import policytest
 from checker.engine.base import DECISION_PATH
 from checker.engine.bundle import PolicyBundle, load_bundle
 from checker.engine.regorus_engine import RegorusEngine
 from checker.errors import ComplyError
+from tests.conftest import need_opa
 from tests.opa.discovery import REFERENCE_DATES, TIMELINES, all_cards, example_cards, label
+
+opa_bindings = need_opa()
+OpaEngine, OpaError, OpaUndefinedError = opa_bindings.OpaEngine, opa_bindings.OpaError, opa_bindings.OpaUndefinedError
 
 
 @functools.lru_cache(maxsize=1)

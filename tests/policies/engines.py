@@ -33,9 +33,9 @@ def _regorus() -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _opa() -> Any:
-    from opa_bindings import OpaEngine
+    from tests.conftest import need_opa
 
-    engine = OpaEngine()
+    engine = need_opa().OpaEngine()
     for path in policy_files():
         engine.add_policy(str(path.relative_to(ROOT)), path.read_text(encoding="utf-8"))
     engine.add_data(json.loads((POLICIES / "data.json").read_text(encoding="utf-8")))
