@@ -1,4 +1,4 @@
-"""The DuckDB engine (`pip install 'comply[scale]'`): one GROUP BY over the file, counted in Python.
+"""The DuckDB engine (`pip install 'comply-gate[duckdb]'`): one GROUP BY over the file, counted in Python.
 
 DuckDB scans the file out of core and in parallel and returns one row per (groups, raw label, raw
 prediction) combination with its row count. Those few rows go through the same `Counter` as every
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.errors import InputError, UsageError, one_line
+from checker.errors import InputError, one_line
 from checker.fairness.counts import PRED_FROM_SCORE, ROWS, SCORE_MISSING, SCORE_SUM, Counter
 from checker.fairness.options import FairnessOptions
 from checker.fairness.readers import NULL_TOKENS, check_columns
@@ -72,10 +72,9 @@ def grouped_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
 
 def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: Counter) -> None:
     """Scan `path` with DuckDB and add its grouped counts to `counter`."""
-    try:
-        import duckdb
-    except ImportError:
-        raise UsageError("the duckdb engine needs DuckDB: pip install 'comply[scale]'") from None
+    from checker.extras import require
+
+    duckdb = require("duckdb", "duckdb", "the duckdb engine")
     connection = duckdb.connect(config={"threads": 2})
     try:
         relation = connection.sql(grouped_sql(path, fmt, options))
