@@ -24,7 +24,9 @@ GAPS = "examples/credit-scoring-gaps/model_card.yaml"
 GOOD = "examples/credit-scoring/model_card.yaml"
 
 
-def run_step(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], str, dict[str, str]]:
+def run_step(
+    tmp_path: Path, cwd: Path = ROOT, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], str, dict[str, str]]:
     step = next(s for s in ACTION["runs"]["steps"] if s.get("id") == "check")
     values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()} | inputs
 
@@ -52,7 +54,7 @@ def run_step(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess
     }
     done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
@@ -98,3 +100,30 @@ def test_an_input_error_exits_2_without_a_verdict(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "comply: error:" in done.stderr and "::error" not in done.stdout
     assert outputs == {"exit-code": "2"} and summary == ""
+
+
+def test_the_readmes_workflow_runs_the_action_from_a_checkout_of_this_repository(tmp_path: Path) -> None:
+    """README's workflow as printed: the action is `./.comply-gate` in the workspace, a checkout of this
+    repository; its `with:` inputs drive the step on the workspace's models/."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## GitHub Actions\n", 1)[1].split("\n## ", 1)[0]
+    workflow = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1))  # type: ignore[union-attr]
+    steps = workflow["jobs"]["comply"]["steps"]
+    beside = next(s for s in steps if s.get("with", {}).get("repository", "").endswith("/comply-gate"))
+    action_step = next(s for s in steps if s.get("id") == "comply")
+    workspace = tmp_path / "workspace"
+    cloned = subprocess.run(
+        ["git", "clone", "--quiet", str(ROOT), str(workspace / beside["with"]["path"])], capture_output=True, text=True
+    )
+    assert cloned.returncode == 0, cloned.stderr
+    action_dir = workspace / action_step["uses"]
+    assert action_step["uses"].startswith("./") and (action_dir / "action.yml").is_file()
+    assert yaml.safe_load((action_dir / "action.yml").read_text(encoding="utf-8")) == ACTION
+    models = workspace / action_step["with"]["paths"]
+    (models / "scorer").mkdir(parents=True)
+    (models / "scorer" / "model_card.yaml").write_text((ROOT / GAPS).read_text(encoding="utf-8"), encoding="utf-8")
+    inputs = {key: str(value) for key, value in action_step["with"].items()}
+    done, summary, outputs = run_step(tmp_path, cwd=workspace, **inputs)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert outputs == {"report-file": "comply.sarif", "exit-code": "1"}
+    assert sarif_errors(json.loads((workspace / "comply.sarif").read_text(encoding="utf-8"))) == []
+    assert "::error file=models/scorer/model_card.yaml" in done.stdout and summary.startswith("## comply")

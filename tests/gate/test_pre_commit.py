@@ -12,6 +12,7 @@ environment needs PyPI and takes a while: marked slow, still run in CI.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,3 +98,44 @@ def test_pre_commit_blocks_a_failing_card_and_lets_a_passing_one_through(tmp_pat
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "comply check" in passed.stdout + passed.stderr and "Passed" in passed.stdout + passed.stderr
     assert git("rev-parse", "--verify", "-q", "HEAD", cwd=repo).returncode == 0
+
+
+def readme_local_hook_config() -> str:
+    """The `repo: local` .pre-commit-config.yaml of README.md's pre-commit section, as printed."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## pre-commit\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    (local,) = [block for block in blocks if "repo: local" in block]
+    return local
+
+
+def test_the_readmes_local_hook_works_as_printed_with_comply_on_path(tmp_path: Path) -> None:
+    """The README's `repo: local` form: no hook environment to build, the comply on PATH runs."""
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "comply").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m checker "$@"\n', encoding="utf-8")
+    (shim / "comply").chmod(0o755)
+    repo = tmp_path / "ml-repo"
+    card = repo / "models" / "scorer" / "model_card.yaml"
+    card.parent.mkdir(parents=True)
+    assert git("init", "-q", cwd=repo).returncode == 0
+    (repo / ".pre-commit-config.yaml").write_text(readme_local_hook_config(), encoding="utf-8")
+    shutil.copy(EXAMPLES / "credit-scoring-gaps" / "model_card.yaml", card)
+    env = {
+        **os.environ,
+        "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "NO_COLOR": "1",
+    }
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert git("add", "-A", cwd=repo).returncode == 0
+    blocked = git("commit", "-m", "a card with gaps", cwd=repo, env=env)
+    assert blocked.returncode != 0 and "org.approval" in blocked.stdout + blocked.stderr, blocked.stdout
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", card)
+    assert git("add", "-A", cwd=repo).returncode == 0
+    passed = git("commit", "-m", "a complete card", cwd=repo, env=env)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout + passed.stderr
