@@ -277,18 +277,20 @@ def _add_evaluation(
 ) -> None:
     """`evidence.evaluation`: the metrics recomputed from the source `comply card fill` recorded in the
     card, else the metrics the MLflow run logged. Either way the card's stated numbers are judged
-    against them (org.evaluation.matches_evidence)."""
+    against them (org.evaluation.matches_evidence). A recorded source that is not there (and no run)
+    is evidence of its own: the rule warns that the numbers were not verified."""
     evaluation = card.data.get("evaluation")
     recorded = evaluation.get("source") if isinstance(evaluation, Mapping) else None
     if recorded is not None:
         from checker.evidence.evaluation import recorded_source_evidence
 
         facts = recorded_source_evidence(recorded, card, card_label)
-        evidence["evaluation"] = facts
-        provenance = facts["provenance"]
-        files.append(EvidenceFile("evaluation", str(provenance["file"]), str(provenance["sha256"])))
-        sources["evidence.evaluation"] = Source(str(provenance["file"]))
-        return
+        if facts is not None:
+            evidence["evaluation"] = facts
+            provenance = facts["provenance"]
+            files.append(EvidenceFile("evaluation", str(provenance["file"]), str(provenance["sha256"])))
+            sources["evidence.evaluation"] = Source(str(provenance["file"]))
+            return
     if run is not None:
         from checker.evidence.mlflow import evaluation_evidence
 
@@ -296,6 +298,11 @@ def _add_evaluation(
         if facts_from_run is not None:
             evidence["evaluation"] = facts_from_run
             sources["evidence.evaluation"] = Source(run.run_uri)
+            return
+    if recorded is not None:
+        from checker.evidence.evaluation import missing_source_evidence
+
+        evidence["evaluation"] = missing_source_evidence(recorded)
 
 
 def _add_declared(evidence: dict[str, Any], card: Mapping[str, Any], config: Config) -> None:

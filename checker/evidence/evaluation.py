@@ -119,6 +119,13 @@ def _whole(column: Any) -> Any:
     return column.combine_chunks() if hasattr(column, "combine_chunks") else column
 
 
+def missing_source_evidence(recorded: Any) -> dict[str, Any]:
+    """Evaluation evidence that says the recorded source could not be found: judged as a warning, never a pass."""
+    name = str(recorded.get("file")) if isinstance(recorded, Mapping) else "the recorded source"
+    sha = str(recorded.get("sha256", "")) if isinstance(recorded, Mapping) else ""
+    return {"source": "computed", "metrics": {}, "provenance": {"file": name, "recorded_sha256": sha, "missing": True}}
+
+
 def options_from_source(recorded: Mapping[str, Any], where: str) -> FairnessOptions:
     from checker.fairness.options import FairnessOptions
 
@@ -126,8 +133,9 @@ def options_from_source(recorded: Mapping[str, Any], where: str) -> FairnessOpti
     return FairnessOptions.from_mapping(chosen, where=where)
 
 
-def recorded_source_evidence(recorded: Any, card: LoadedDocument, card_label: str) -> dict[str, Any]:
-    """`input.evidence.evaluation` recomputed from the file `evaluation.source` names (relative to the card)."""
+def recorded_source_evidence(recorded: Any, card: LoadedDocument, card_label: str) -> dict[str, Any] | None:
+    """`input.evidence.evaluation` recomputed from the file `evaluation.source` names (relative to the card),
+    or None when that file is not there (a card copied on its own, or downloaded from a run)."""
     from checker.evidence.provenance import display_path
 
     line = card.line_of("evaluation.source") or 1
@@ -138,8 +146,8 @@ def recorded_source_evidence(recorded: Any, card: LoadedDocument, card_label: st
     source_path = Path(recorded["file"])
     if not source_path.is_absolute():
         source_path = card.path.parent / source_path
-    if not source_path.is_file():
-        raise InputError(f"{card_label}:{line}: evaluation.source.file: {recorded['file']}: no such file")
+    if not source_path.exists():
+        return None
     options = options_from_source(recorded, f"{card_label}:{line}: evaluation.source")
     computed = compute_evaluation(source_path, options)
     return {

@@ -66,8 +66,15 @@ deny contains finding if {
 }
 
 warn contains finding if {
+	provenance.missing == true
+	msg := sprintf("organisation rule: the card records its evaluation source %s, which is not there: its numbers were not verified (keep the file beside the card, or pass --mlflow)", [source_name])
+	finding := {"id": id, "msg": msg, "field": "card.evaluation.source.file"}
+}
+
+warn contains finding if {
 	recorded := object.get(provenance, "recorded_sha256", "")
 	recorded != ""
+	object.get(provenance, "sha256", "") != ""
 	recorded != provenance.sha256
 	msg := sprintf("organisation rule: %s changed since the card was filled (sha256 %s, recorded %s); run comply card fill again", [source_name, provenance.sha256, recorded])
 	finding := {"id": id, "msg": msg, "field": "card.evaluation.source.sha256"}

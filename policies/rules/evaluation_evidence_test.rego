@@ -63,3 +63,12 @@ test_changed_source_file_warns if {
 	some f in evaluation_evidence.warn with input as {"card": card, "evidence": {"evaluation": evidence}}
 	f.field == "card.evaluation.source.sha256"
 }
+
+test_missing_recorded_source_warns_never_passes if {
+	evidence := {"source": "computed", "metrics": {}, "provenance": {"file": "preds.csv", "recorded_sha256": "aa", "missing": true}}
+	findings := evaluation_evidence.warn with input as {"card": card, "evidence": {"evaluation": evidence}}
+	count(findings) == 1
+	some f in findings
+	f.field == "card.evaluation.source.file"
+	count(evaluation_evidence.deny) == 0 with input as {"card": card, "evidence": {"evaluation": evidence}}
+}
