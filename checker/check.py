@@ -190,7 +190,14 @@ def _finding(raw: Any, assembled: AssembledInput, metadata: Mapping[str, RuleMet
     field_path = field_path if isinstance(field_path, str) and field_path else None
     message = " ".join(raw["msg"].split())
     where = locate(field_path, raw.get("line"), assembled)
-    return Finding(message, field_path, where, waivable=raw.get("waivable") is not False)
+    pending = raw.get("pending")
+    return Finding(
+        message,
+        field_path,
+        where,
+        waivable=raw.get("waivable") is not False,
+        pending=pending if pending in ("would_fail", "would_pass") else None,
+    )
 
 
 def locate(field_path: str | None, line: Any, assembled: AssembledInput) -> Location:

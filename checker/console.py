@@ -39,16 +39,21 @@ def fail(error: ComplyError | str) -> int:
     return error.exit_code if isinstance(error, ComplyError) else 2
 
 
-def terminal_width() -> int:
+def terminal_width(stream: IO[str] | None = None) -> int:
+    """The terminal's width (COLUMNS wins, as for most tools), 100 when it is not a terminal."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     try:
-        return os.get_terminal_size().columns
-    except OSError:
+        return os.get_terminal_size((stream or sys.stdout).fileno()).columns
+    except (OSError, ValueError, AttributeError):
         return 100
 
 
 def text_console(file: IO[str], *, colour: bool | None = None, width: int = 100) -> Console:
     """A rich console that writes to `file`, coloured only as `use_colour` decides, never wrapping
-    soft text, so piped output is the same on every machine."""
+    soft text, so piped output is the same on every machine; markup and emoji codes are never
+    interpreted, so `[bold]` or `:warning:` in a card prints as written."""
     from rich.console import Console
 
     colour = use_colour() if colour is None else colour
@@ -58,6 +63,8 @@ def text_console(file: IO[str], *, colour: bool | None = None, width: int = 100)
         no_color=not colour,
         color_system="standard" if colour else None,
         highlight=False,
+        markup=False,
+        emoji=False,
         soft_wrap=True,
         width=width,
     )

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from checker.report.model import Report
 
 
+class FailOn(str, Enum):
+    """The least severe status that makes the gate fail (exit 1)."""
+
+    fail = "fail"
+    warn = "warn"
+
+
 class Timeline(str, Enum):
     original = "original"
     amended = "amended"
@@ -34,7 +41,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def check(
         paths: list[Path] = typer.Argument(
-            ..., help="Model cards, directories of cards, or glob patterns.", show_default=False
+            ...,
+            help="Model cards, directories of cards, or glob patterns; - reads one card from stdin.",
+            show_default=False,
+        ),
+        quiet: bool = typer.Option(
+            False, "--quiet", "-q", help="Text report: only the failures (with their fix) and the summary."
+        ),
+        no_color: bool = typer.Option(False, "--no-color", help="No colour in the text report (as NO_COLOR=1)."),
+        rule: list[str] = typer.Option(
+            [], "--rule", help="Report only this rule id (repeatable); rules that can never be waived stay."
+        ),
+        skip_rule: list[str] = typer.Option(
+            [], "--skip-rule", help="Leave this rule id out of the report (repeatable; the report says so)."
         ),
         format: list[str] = typer.Option(
             [],
@@ -109,7 +128,10 @@ def register(app: typer.Typer) -> None:
             "--as-if-applicable",
             help="Readiness: judge every duty as if it applied already (ages and expiries keep the reference date).",
         ),
-        fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too."),
+        fail_on_warn: bool = typer.Option(False, "--fail-on-warn", help="Exit 1 on warnings too (= --fail-on warn)."),
+        fail_on: Optional[FailOn] = typer.Option(
+            None, "--fail-on", help="Least severe status that fails the gate: fail (default) or warn."
+        ),
         timestamp: bool = typer.Option(
             False, "--timestamp", help="Record the time of the run in the report (off: reports are byte-identical)."
         ),
@@ -117,8 +139,8 @@ def register(app: typer.Typer) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
         from checker.evidence.assemble import EvidencePaths
-        from checker.report import FORMATS, renderer
-        from checker.report.output import plan_destinations, refuse_inputs, write_reports
+        from checker.report import FORMATS
+        from checker.report.output import plan_destinations, refuse_inputs, render_to, write_reports
 
         try:
             destinations = plan_destinations(format, output, FORMATS)
@@ -144,12 +166,22 @@ def register(app: typer.Typer) -> None:
                 from dataclasses import replace
 
                 report = replace(report, generated_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
-            failing_on_warn = fail_on_warn or session.config.fail_on_warn
+            if rule or skip_rule:
+                from checker.report.selection import select_rules
+
+                report = select_rules(report, rule, skip_rule, session.bundle.metadata)
+            failing_on_warn = fail_on_warn or fail_on == FailOn.warn or session.config.fail_on_warn
             refuse_inputs(destinations, run_inputs(request, session, report))
             if log_to_mlflow or session.config.mlflow.get("log_reports"):
                 asked = [destination.format for destination in destinations]
                 _log_to_mlflow(report, asked, session.config.mlflow, mlflow_tracking_uri, failing_on_warn)
-            write_reports([(destination, renderer(destination.format)(report)) for destination in destinations])
+            colour = False if no_color else None
+            write_reports(
+                [
+                    (destination, render_to(destination, report, quiet=quiet, colour=colour))
+                    for destination in destinations
+                ]
+            )
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
         raise typer.Exit(report.exit_code(fail_on_warn=failing_on_warn))

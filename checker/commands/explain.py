@@ -6,13 +6,12 @@ and the report), so an explanation can never drift from the rule that produces t
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import typer
 
 from checker.console import fail, write
-from checker.errors import ComplyError, UsageError
+from checker.errors import ComplyError
 
 
 def explain_text(rule_id: str, policy_dirs: tuple[Path, ...] = ()) -> str:
@@ -22,9 +21,9 @@ def explain_text(rule_id: str, policy_dirs: tuple[Path, ...] = ()) -> str:
     metadata = load_bundle(policy_dirs).metadata
     meta = metadata.get(rule_id)
     if meta is None:
-        close = difflib.get_close_matches(rule_id, sorted(metadata), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `comply policy docs` lists every rule"
-        raise UsageError(f"unknown rule id {rule_id!r}{hint}")
+        from checker.report.selection import unknown_rule
+
+        raise unknown_rule(rule_id, sorted(metadata))
     lines = [
         f"{meta.id}: {meta.title}",
         f"  article:     {meta.article}",

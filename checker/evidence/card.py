@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, UsageError
-from checker.evidence.loader import LoadedDocument, load_document
+from checker.evidence.loader import STDIN, LoadedDocument, load_document
 
 CARD_FORMATS: dict[str, str | None] = {
     "comply": None,
@@ -105,6 +105,8 @@ def find_cards(paths: Iterable[Path], patterns: Sequence[str] = DEFAULT_CARD_PAT
 
 
 def _expand_argument(path: Path, patterns: Sequence[str]) -> list[Path]:
+    if str(path) == STDIN:
+        return [path]
     if not path.exists() and any(char in str(path) for char in "*?["):
         matches = sorted(_glob(path))
         if not matches:

@@ -120,8 +120,35 @@ def _file_kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+STDIN = "-"
+"""The path that names standard input (`comply check -`)."""
+
+_stdin_bytes: bytes | None = None
+
+
+def read_stdin(*, limit: int = MAX_BYTES) -> bytes:
+    """Standard input, read once (the same bytes however often the card is loaded); a terminal or
+    nothing piped in is a one-line input error, never a wait for typing."""
+    global _stdin_bytes
+    if _stdin_bytes is None:
+        stream = sys.stdin
+        if stream is None or stream.isatty():
+            raise InputError(
+                "-: no model card on stdin (it is a terminal); pipe one in, e.g. `cat card.yaml | comply check -`"
+            )
+        raw = stream.buffer.read(limit + 1)
+        if len(raw) > limit:
+            raise InputError(f"-: stdin is larger than the {limit}-byte limit for evidence files")
+        if not raw.strip():
+            raise InputError("-: no model card on stdin (nothing was piped in)")
+        _stdin_bytes = raw
+    return _stdin_bytes
+
+
 def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
     """Read a file whole, refusing directories, unreadable files and anything over `limit` bytes."""
+    if str(path) == STDIN:
+        return read_stdin(limit=limit)
     size = file_size(path)
     if size > limit:
         raise InputError(f"{path}: file is {size} bytes, larger than the {limit}-byte limit for evidence files")

@@ -29,6 +29,8 @@ def report_document(report: Report) -> dict[str, Any]:
         document["as_if_applicable"] = True
     if report.generated_at is not None:
         document["generated_at"] = report.generated_at
+    if report.rule_selection is not None:
+        document["rule_selection"] = {key: list(value) for key, value in report.rule_selection.items()}
     if report.replay_of is not None:
         document["replay"] = {"reference_date": report.reference_date, "today": report.replay_of}
     return document

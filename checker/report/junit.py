@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from checker.report.links import repository_path, repository_root
-from checker.report.model import CardResult, Report, RuleResult
+from checker.report.model import STATUSES, CardResult, Report, RuleResult
+from checker.report.sanitize import xml_text
 
 
 def render(report: Report) -> str:
@@ -30,8 +31,19 @@ def render(report: Report) -> str:
     )
     for index, card in enumerate(report.cards):
         root.append(testsuite(report, card, index, root_dir))
+    _make_xml_safe(root)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _make_xml_safe(element: ET.Element) -> None:
+    """Every attribute and text through `xml_text`: a control character from a card in any field would
+    otherwise make the file unreadable to every JUnit consumer."""
+    for node in element.iter():
+        for key, value in node.attrib.items():
+            node.set(key, xml_text(value))
+        if node.text is not None:
+            node.text = xml_text(node.text)
 
 
 def _counts(*, name: str, tests: int, failures: int, skipped: int) -> dict[str, str]:
@@ -65,7 +77,7 @@ def testsuite(report: Report, card: CardResult, index: int, root: Path | None) -
         *((f"deviation.{deviation.threshold}", str(deviation)) for deviation in report.deviations),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": value})
-    for result in sorted(card.results, key=lambda r: r.id):
+    for result in sorted(card.results, key=lambda r: (STATUSES.index(r.status), r.id)):
         suite.append(testcase(card, result, root))
     return suite
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from checker.report.links import article_url
 from checker.report.model import Report, RuleResult, summary_line
+from checker.report.sanitize import markdown_text, one_line
 
 STATUS_LABEL = {"fail": "❌ FAIL", "warn": "⚠️ WARN", "waived": "🔕 WAIVED", "pass": "✅ PASS"}
 
@@ -55,7 +56,7 @@ def render(report: Report) -> str:
                     STATUS_LABEL[result.status],
                     code(result.id),
                     article_link(result),
-                    result.severity,
+                    cell(result.severity),
                     cell("\n".join(f.message for f in result.findings) or result.message),
                     cell("\n".join(dict.fromkeys(str(f.location) for f in result.findings if f.location))),
                     cell(result.remediation),
@@ -92,18 +93,19 @@ def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]], numeric_fro
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: pipes escaped, HTML neutralised, line breaks as <br>."""
-    escaped = (
-        text.replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    )
-    return "<br>".join(part.strip() for part in escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    """Text safe inside a table cell: each line through `markdown_text` (no link, image, emphasis or
+    HTML renders; pipes escaped), line breaks as <br>."""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<br>".join(markdown_text(part.strip()) for part in lines)
 
 
 def code(text: str) -> str:
     """A file path or rule id as inline code (backticks cannot occur inside; pipes are still escaped)."""
-    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+    return "`" + one_line(text).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def article_link(result: RuleResult) -> str:
+    """The article, linked to its page only when the address is a plain https URL."""
     url = article_url(result.article, result.custom)
-    return f"[{cell(result.article)}]({url})" if url else cell(result.article)
+    plain = url is not None and url.startswith("https://") and not any(c in url for c in " \t()<>[]\"'")
+    return f"[{cell(result.article)}]({url})" if plain else cell(result.article)

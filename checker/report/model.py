@@ -38,6 +38,8 @@ class Finding:
     location: Location | None = None
     waivable: bool = True
     """False when the policy marks the finding `"waivable": false` (self-approval): no waiver hides it."""
+    pending: str | None = None
+    """For a duty not yet applicable: "would_fail" or "would_pass" (what its evidence shows today)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,10 @@ class Report:
     replay_of: str | None = None
     """The real date of a replay: set when the reference date (from the command line) is earlier than
     today. Waivers and Art 5 prohibitions are still judged as of this date."""
+    notes: tuple[str, ...] = ()
+    """More header notes from the command line (a rule selection), printed by every format."""
+    rule_selection: Mapping[str, Sequence[str]] | None = None
+    """`--rule` / `--skip-rule` as given (JSON `rule_selection`); None when every rule is reported."""
 
     def header_notes(self) -> list[str]:
         """What every format prints at the top, beside the reference date: a replay, every deviation."""
@@ -140,6 +146,7 @@ class Report:
                 "Art 5 prohibitions are judged as of today"
             )
         notes.extend(str(deviation) for deviation in self.deviations)
+        notes.extend(self.notes)
         return notes
 
     as_if_applicable: bool = False
@@ -162,6 +169,16 @@ class Report:
         if counts["fail"] or (fail_on_warn and counts["warn"]):
             return 1
         return 0
+
+
+def needs_fix(result: RuleResult) -> bool:
+    """Whether the report should say how to fix `result`: a failure, or a warning with something to fix
+    (not a duty that is only pending while its evidence would already pass)."""
+    if result.status == "fail":
+        return True
+    if result.status != "warn":
+        return False
+    return not result.findings or any(finding.pending != "would_pass" for finding in result.findings)
 
 
 def summary_line(counts: Mapping[str, int]) -> str:

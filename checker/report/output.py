@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from checker.errors import UsageError
+from checker.report.model import Report
 
 STDOUT = "-"
 
@@ -83,6 +84,18 @@ def _parse_format(value: str, known: Sequence[str]) -> Destination:
     if colon and not path:
         raise UsageError(f"--format {value}: give a file after the colon, or - for stdout")
     return Destination(name, None if not colon or path == STDOUT else Path(path))
+
+
+def render_to(destination: Destination, report: Report, *, quiet: bool = False, colour: bool | None = None) -> str:
+    """The report in the destination's format; text is coloured only on stdout and only when the
+    console allows it (`colour=False` turns it off), and `quiet` applies to text only."""
+    from checker.report import renderer
+
+    if destination.format != "text":
+        return renderer(destination.format)(report)
+    from checker.report.text import render
+
+    return render(report, quiet=quiet, colour=False if destination.path is not None else colour)
 
 
 def refuse_inputs(destinations: Sequence[Destination], inputs: Iterable[str | Path]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from checker.report.document import deviation_document
 from checker.report.links import article_url, repository_path, repository_root
-from checker.report.model import CardResult, Finding, Location, Report, RuleResult, article_heading
+from checker.report.model import STATUSES, CardResult, Finding, Location, Report, RuleResult, article_heading
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -36,7 +36,7 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
     results = [
         sarif_result(card, result, finding, ordinal, index[result.id], root)
         for card in report.cards
-        for result in card.results
+        for result in sorted(card.results, key=lambda r: STATUSES.index(r.status))
         if result.status != "pass"
         for finding, ordinal in _findings_of(result, card)
     ]
