@@ -139,9 +139,11 @@ def register(app: typer.Typer) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
         from checker.evidence.assemble import EvidencePaths
+        from checker.evidence.loader import start_run
         from checker.report import FORMATS
         from checker.report.output import plan_destinations, refuse_inputs, render_to, write_reports
 
+        start_run()
         try:
             destinations = plan_destinations(format, output, FORMATS)
             request = CheckRequest(

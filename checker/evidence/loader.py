@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from checker.errors import InputError
+from checker.errors import InputError, one_line
 
 MAX_BYTES = int(os.environ.get("COMPLY_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
 """Largest evidence file comply reads (10 MiB by default); larger files are refused before parsing."""
@@ -44,9 +44,18 @@ MAX_DEPTH = 100
 """Deepest nesting of mappings and lists a file may have. The input document adds a few levels above a
 file's own, and the embedded engine refuses JSON nested beyond 128, so files stop well short of that."""
 
+_stdin_bytes: bytes | None = None
+
 INPUT_FILES: set[str] = set()
 """Real paths of every file this process has read as an input (cards, configs, evidence, predictions):
 an output may never be written over one of them (`checker.report.output`)."""
+
+
+def start_run() -> None:
+    """Forget the inputs and stdin of an earlier run in this process (`checker.cli.main` called twice)."""
+    global _stdin_bytes
+    INPUT_FILES.clear()
+    _stdin_bytes = None
 
 
 def note_input(path: Path) -> None:
@@ -122,8 +131,6 @@ def _file_kind(mode: int) -> str:
 
 STDIN = "-"
 """The path that names standard input (`comply check -`)."""
-
-_stdin_bytes: bytes | None = None
 
 
 def read_stdin(*, limit: int = MAX_BYTES) -> bytes:
@@ -287,8 +294,11 @@ def _load_yaml(path: Path, text: str) -> tuple[Any, dict[str, int]]:
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = err.problem or err.context or "invalid YAML"
         raise InputError(f"{path}{line}: invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as err:
+        at = text.count("\n", 0, err.position) + 1 if isinstance(err.position, int) else 1
+        raise InputError(f"{path}:{at}: invalid YAML: character {err.character!r} is not allowed") from None
     except yaml.YAMLError as err:
-        raise InputError(f"{path}: invalid YAML: {err}") from None
+        raise InputError(f"{path}: invalid YAML: {one_line(str(err))}") from None
     except RecursionError:
         raise InputError(f"{path}: YAML nested too deeply") from None
     finally:

@@ -225,3 +225,135 @@ def test_a_fifo_named_comply_yaml_is_refused_not_skipped(tmp_path: Path) -> None
     write(tmp_path, "model_card.yaml", MINIMAL_CARD)
     os.mkfifo(tmp_path / "comply.yaml")
     assert_one_line_error(comply("check", "model_card.yaml", cwd=tmp_path, timeout=60), "comply.yaml", "not a regular")
+
+
+# --- property test: whatever the bytes, exit 0/1/2, one line on exit 2, no traceback, no hang ---------
+
+import contextlib  # noqa: E402
+import io  # noqa: E402
+import signal  # noqa: E402
+import tempfile  # noqa: E402
+
+import yaml  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.conftest import EXAMPLES  # noqa: E402
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=16)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=24,
+)
+_HOSTILE_FRAGMENTS = [
+    "!!int foo",
+    "!!float x",
+    "!!timestamp x",
+    "2026-02-30",
+    "9" * 5000,
+    "[" * 300 + "]" * 300,
+    "&a [*a, *a]",
+    "*nothing",
+    "!!binary aGVsbG8=",
+    "!!python/object:os.system x",
+    '"\\ud800"',
+    "{a: 1, a: 2}",
+    ".nan",
+    "\t\x00",
+]
+_fragment_lines = st.lists(
+    st.tuples(st.text(alphabet="abcdefgh_", min_size=1, max_size=8), st.sampled_from(_HOSTILE_FRAGMENTS)),
+    max_size=4,
+).map(lambda pairs: "".join(f"{key}: {value}\n" for key, value in pairs))
+_documents = st.one_of(
+    _values.map(lambda value: yaml.safe_dump(value, allow_unicode=True)),
+    _values.map(lambda value: yaml.safe_dump({"model_details": {"name": "p"}, "extra": value})),
+    _fragment_lines.map(lambda text: MINIMAL_CARD + text),
+    st.text(max_size=300),
+    st.binary(max_size=300),
+)
+_csv = st.one_of(
+    st.text(max_size=300),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["0", "1", "", "x", "nan", "-1", "1e400"]),
+            st.sampled_from(["0", "1", "2", ""]),
+            st.text(alphabet='ab,"\n', max_size=4),
+        ),
+        max_size=30,
+    ).map(lambda rows: "y,p,sex\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)),
+)
+FAIRNESS_CONFIG = "fairness:\n  y_true: y\n  y_pred: p\n  sensitive: [sex]\n"
+PROPERTY_SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+
+
+def run_in_process(*args: str, seconds: int = 60) -> tuple[int, str]:
+    """`checker.cli.main(args)` with stdout and stderr captured and an alarm against a hang."""
+    from checker.cli import main
+
+    err = io.StringIO()
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"comply {' '.join(args)} did not finish within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main(list(args))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return code, err.getvalue()
+
+
+def assert_verdict_or_one_line(code: int, stderr: str) -> None:
+    assert code in (0, 1, 2), (code, stderr)
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    if code == 2:
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("comply: error: "), stderr
+
+
+def _write(folder: Path, name: str, content: str | bytes) -> Path:
+    return write(folder, name, content)
+
+
+@PROPERTY_SETTINGS
+@given(document=_documents, as_json=st.booleans())
+def test_any_card_gives_a_verdict_or_one_line(document: str | bytes, as_json: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        card = _write(Path(folder), "model_card.json" if as_json else "model_card.yaml", document)
+        assert_verdict_or_one_line(*run_in_process("check", str(card), "--reference-date", "2026-11-25"))
+
+
+@PROPERTY_SETTINGS
+@given(document=_documents)
+def test_any_config_gives_a_verdict_or_one_line(document: str | bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = _write(Path(folder), "comply.yaml", document)
+        card = str(EXAMPLES / "spam-filter" / "model_card.yaml")
+        assert_verdict_or_one_line(*run_in_process("check", card, "--config", str(config)))
+
+
+@PROPERTY_SETTINGS
+@given(rows=_csv)
+def test_any_predictions_file_gives_a_verdict_or_one_line(rows: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        config = _write(Path(folder), "comply.yaml", FAIRNESS_CONFIG)
+        predictions = _write(Path(folder), "predictions.csv", rows)
+        card = str(EXAMPLES / "credit-scoring" / "model_card.yaml")
+        assert_verdict_or_one_line(
+            *run_in_process("check", card, "--config", str(config), "--predictions", str(predictions))
+        )
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00garbage", "a: [" * 50, "x: !!int foo\n", "- 1\n- 2\n"])
+def test_the_property_holds_as_a_subprocess_too(tmp_path: Path, content: str | bytes) -> None:
+    done = comply("check", str(write(tmp_path, "model_card.yaml", content)))
+    assert_verdict_or_one_line(done.returncode, done.stderr)

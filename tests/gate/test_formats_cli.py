@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, assert_one_line_error, comply
+from tests.conftest import EXAMPLES, ROOT, assert_one_line_error, comply
 from tests.gate.validators import junit_errors, report_errors, sarif_errors
 
 GAPS = "examples/credit-scoring-gaps/model_card.yaml"
@@ -185,3 +186,159 @@ def test_output_to_a_device_is_written_not_replaced() -> None:
     code, _ = check("--format", "json:/dev/null")
     assert code == 1
     assert Path("/dev/null").is_char_device()
+
+
+def _hook_args() -> list[str]:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    return next(hook for hook in hooks if hook["id"] == "comply-check")["args"]
+
+
+PRE_COMMIT_FRAME = 4
+"""pre-commit's own lines around a failing hook's output: name....Failed, hook id, exit code, a blank."""
+
+
+def test_pre_commit_hook_default_is_quiet_and_brief(tmp_path: Path) -> None:
+    import shutil
+
+    assert "--quiet" in _hook_args()
+    shutil.copy(EXAMPLES / "credit-scoring-gaps" / "model_card.yaml", tmp_path / "model_card.yaml")
+    done = comply("check", *_hook_args(), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    failures = [line for line in lines if line.lstrip().startswith("FAIL")]
+    assert 1 <= len(failures) <= 5
+    assert len(lines) + PRE_COMMIT_FRAME <= 15, done.stdout
+    assert "org.approval" in done.stdout and "fix:" in done.stdout
+    assert not [line for line in lines if line.lstrip().startswith(("PASS", "WARN"))]
+    assert lines[-1].startswith("2 failed"), lines
+
+
+def test_full_text_puts_failures_first_and_the_summary_once() -> None:
+    done = comply("check", GAPS, *PINNED)
+    lines = done.stdout.splitlines()
+    statuses = [
+        line.split()[0]
+        for line in lines
+        if line.startswith("    ") and line.split()[0] in {"FAIL", "WARN", "PASS", "WAIVED"}
+    ]
+    first_group = statuses[: statuses.index("WARN")] if "WARN" in statuses else statuses
+    assert first_group and set(first_group) == {"FAIL"}
+    summary = lines[-1]
+    assert sum(line.strip() == summary for line in lines) == 1
+    for index, line in enumerate(lines):
+        if line.startswith("    PASS"):
+            assert not lines[index + 1].strip().startswith("fix:")
+
+
+def test_fail_on_level() -> None:
+    assert comply("check", GOOD, *PINNED, "--fail-on", "fail").returncode == 0
+    assert comply("check", GOOD, *PINNED, "--fail-on", "warn").returncode == 1
+    assert comply("check", GOOD, *PINNED, "--fail-on-warn").returncode == 1
+
+
+def test_rule_selection_is_said_and_typos_get_a_suggestion() -> None:
+    done = comply("check", GAPS, *PINNED, "--rule", "org.approval", "--format", "json")
+    document = json.loads(done.stdout)
+    assert document["rule_selection"] == {"rules": ["org.approval"], "skipped": []}
+    assert {r["id"] for r in document["cards"][0]["results"]} >= {"org.approval"}
+    assert report_errors(document) == []
+    text = comply("check", GAPS, *PINNED, "--skip-rule", "org.classification.declared_tier").stdout
+    assert "rule selection: skipped org.classification.declared_tier" in text
+    assert "org.classification.declared_tier" not in text.split("skipped org.classification.declared_tier", 1)[1]
+    assert_one_line_error(
+        comply("check", GAPS, "--rule", "org.aproval"), "unknown --rule id", "did you mean org.approval"
+    )
+    assert_one_line_error(comply("check", GAPS, "--skip-rule", "art5.1.f"), "can never be waived")
+
+
+def test_card_from_stdin_and_nothing_on_stdin() -> None:
+    piped = comply("check", "-", *PINNED, "--format", "json", stdin=(ROOT / GAPS).read_text(encoding="utf-8"))
+    from_file = comply("check", GAPS, *PINNED, "--format", "json")
+    assert piped.returncode == from_file.returncode == 1
+    assert json.loads(piped.stdout)["cards"][0]["card"] == "-"
+    assert json.loads(piped.stdout)["summary"] == json.loads(from_file.stdout)["summary"]
+    assert_one_line_error(comply("check", "-", stdin=""), "no model card on stdin")
+
+
+def test_no_color_beats_force_color() -> None:
+    coloured = comply("check", GOOD, *PINNED, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\x1b[" in coloured.stdout
+    plain = comply("check", GOOD, *PINNED, "--no-color", env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout
+    assert plain.stdout == comply("check", GOOD, *PINNED).stdout
+
+
+def test_forged_workflow_commands_in_a_card_stay_text(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text(
+        'model_details:\n  name: "x\\n::error file=README.md,line=1::forged"\n'
+        '  version: "\\e[31m1\\r::stop-commands::pause"\n',
+        encoding="utf-8",
+    )
+    for fmt in ("text", "github", "markdown"):
+        out = comply("check", str(card), *PINNED, "--format", fmt).stdout
+        ours = [line for line in out.splitlines() if line.startswith("::")]
+        assert all(re.match(r"^::(error|warning|notice) ", line) for line in ours), fmt
+        decoded = out.replace("%0A", "\n").replace("%0D", "\r").splitlines()
+        assert not [line for line in decoded if line.lstrip().startswith(("::error file=README", "::stop"))], fmt
+        assert "\x1b" not in out, fmt
+    junit = comply("check", str(card), *PINNED, "--format", "junit").stdout
+    ET.fromstring(junit)
+
+
+def test_plain_and_rich_renderers_give_the_same_text_for_every_example() -> None:
+    """Without colour the plain renderer (pipes, CI, pre-commit) writes what rich wrote before, for every
+    example, full and quiet, one card at a time and all together."""
+    from checker.check import CheckRequest, run_check
+    from checker.report.text import quiet_blocks, render_plain, render_rich, report_blocks
+
+    cards = sorted(EXAMPLES.glob("*/model_card.yaml"))
+    assert len(cards) >= 8
+    for paths in [[card] for card in cards] + [cards]:
+        report = run_check(CheckRequest(paths=paths, reference_date="2026-11-25", timeline="original"))
+        for blocks in (report_blocks(report), quiet_blocks(report)):
+            assert render_plain(blocks) == render_rich(blocks, colour=False)
+
+
+def test_text_to_a_pipe_does_not_import_rich(tmp_path: Path) -> None:
+    """A card without fairness tables is reported to a pipe without importing rich at all."""
+    card = "examples/spam-filter/model_card.yaml"
+    probe = (
+        f"import sys; from checker.cli import main; code = main(['check', {card!r}, '--reference-date', '2026-11-25']);"
+        " sys.stderr.write('RICH' if any(m.startswith('rich') for m in sys.modules) else 'PLAIN')"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert done.stderr.endswith("PLAIN"), done.stderr
+
+
+def test_json_is_byte_identical_whatever_the_text_options(tmp_path: Path) -> None:
+    """Only the text renderer changed path; the JSON of a run is the same however it is asked for."""
+    reference = comply("check", "examples", *PINNED, "--format", "json").stdout
+    out = tmp_path / "report.json"
+    comply(
+        "check",
+        "examples",
+        *PINNED,
+        "--quiet",
+        "--no-color",
+        "--format",
+        "text",
+        "--format",
+        f"json:{out}",
+        env={"FORCE_COLOR": "1", "NO_COLOR": ""},
+    )
+    assert out.read_text(encoding="utf-8") == reference
+    assert comply("check", "examples", *PINNED, "-o", "-", "--format", "json").stdout == reference
