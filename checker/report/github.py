@@ -34,11 +34,9 @@ def render(report: Report) -> str:
     notes = [
         f"::notice title={escape_property('comply')}::{escape_data(one_line(note))}" for note in report.header_notes()
     ]
-    lines: list[str] = []
-    for status in COMMAND:  # errors first, then warnings, then notices
+    lines: list[str] = list(notes)  # a replay or deviation is said before anything is judged
+    for status in COMMAND:  # then errors, warnings, notices
         room = MAX_PER_TYPE - (len(notes) if status == "waived" else 0)
-        if status == "waived":
-            lines += notes
         lines += fitted_annotations(by_status[status], root, max(room, 1))
     lines.append(f"comply: {summary_line(report.counts())}")
     return "\n".join(lines) + "\n"

@@ -10,8 +10,8 @@ text through this one module:
 - `neutral_line`: additionally, a `::` (GitHub workflow command: `::error`, `::add-mask::`,
   `::stop-commands::`) or `##[` (the older form) at the start of a line gets a backslash, since the
   Actions runner reads every line of a step's output as a possible command;
-- `markdown_text`: one line with Markdown's active characters (links, images, emphasis, HTML, table
-  pipes) escaped and bare URLs broken by a zero-width space, so nothing from a card renders as a link
+- `markdown_text`: one line with the characters that make links, images, HTML or a broken table
+  escaped and bare URLs broken by a zero-width space, so nothing from a card renders as a link
   or image in a job summary;
 - `xml_text`: characters XML 1.0 cannot carry (most C0 controls, lone surrogates, U+FFFE/F) shown as
   escapes, so a JUnit file stays well-formed whatever a field contains.
@@ -57,14 +57,16 @@ def neutral_line(text: object) -> str:
     return neutralise_commands(one_line(text))
 
 
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+!|~<>&@])")
+_MARKDOWN_ACTIVE = re.compile(r"([\\`\[\]|<>&@])")
+"""What can make a link, an image, HTML or a table cell break: brackets (links and images need them), `<`
+and `&` (HTML, autolinks, entities), backticks, pipes, `@` (e-mail autolinks), and the backslash itself."""
 _AUTOLINK = re.compile(r"(?i)(://|\bwww\.)")
 """What GitHub turns into a link without any markup (`https://...`, `www.`): broken by a zero-width space."""
 
 
 def markdown_text(text: object) -> str:
-    """One line with every Markdown- or HTML-active character backslash-escaped (`&`, `<`, `>` as entities),
-    so card text renders as the text it is: no link, image, emphasis, autolink or HTML."""
+    """One line with the link-, image- and HTML-making characters escaped (`&`, `<`, `>` as entities), so
+    card text renders as text: no link, image, autolink or HTML."""
     line = one_line(text)
 
     def escape(match: re.Match[str]) -> str:
