@@ -51,6 +51,8 @@ HASH_FIELD = "content_hash"
 HASH_SUFFIX_PREFIX = b',"content_hash":"'
 HASH_SUFFIX_LEN = len(HASH_SUFFIX_PREFIX) + 64 + 2  # ,"content_hash":"<64 hex>"}
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+MAX_ENTRY_BYTES = 1 << 24  # 16 MiB: the verifier checks lines up to this size; the writer refuses larger entries
+MAX_SEQ = (1 << 63) - 1
 ENTRY_KEYS = ("data", "event", "model", "model_version", "prev_hash", "seq", "timestamp")
 _TAIL_READ = 1 << 16
 
@@ -132,6 +134,8 @@ def last_entry(path: str | os.PathLike[str]) -> dict[str, Any] | None:
         raise InputError(f"{path}: cannot read audit log: {err.strerror}") from err
     try:
         return read_last_entry(fd, str(path))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read audit log: {err.strerror or err}") from err
     finally:
         os.close(fd)
 
@@ -164,6 +168,7 @@ class AuditLog:
         store_inputs: bool = False,
         fsync: bool = False,
         clock: Callable[[], datetime] | None = None,
+        continues: str | os.PathLike[str] | None = None,
     ) -> None:
         if not model or not version:
             raise InputError("audit log: model and version must be non-empty")
@@ -173,6 +178,7 @@ class AuditLog:
         self.store_inputs = store_inputs
         self.fsync = fsync
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._continues = Path(continues) if continues is not None else None
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd: int | None = None
@@ -184,8 +190,16 @@ class AuditLog:
     def _open(self) -> None:
         """(Re)open the file. After a fork the child gets its own descriptors: flock does not separate
         processes that share one open file description (e.g. gunicorn --preload workers)."""
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-        self._read_fd = os.open(self.path, os.O_RDONLY)
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+        except OSError as err:
+            raise InputError(f"{self.path}: cannot open audit log for appending: {err.strerror or err}") from err
+        try:
+            self._read_fd = os.open(self.path, os.O_RDONLY)
+        except OSError as err:
+            os.close(self._fd)
+            self._fd = None
+            raise InputError(f"{self.path}: cannot read audit log: {err.strerror or err}") from err
         self._pid = os.getpid()
         self._head = None
 
@@ -263,12 +277,27 @@ class AuditLog:
                 if fcntl is not None:
                     fcntl.flock(self._fd, fcntl.LOCK_UN)
 
+    def _continued_head(self) -> ChainHead:
+        """An empty file that continues an earlier one (yesterday's file of a daily set) chains on its last entry."""
+        assert self._continues is not None
+        try:
+            fd = os.open(self._continues, os.O_RDONLY)
+        except OSError as err:
+            raise InputError(f"{self._continues}: cannot read the log this one continues: {err.strerror}") from err
+        try:
+            previous = read_chain_head(fd, str(self._continues))
+        finally:
+            os.close(fd)
+        return ChainHead(previous.prev_hash, previous.seq, 0)
+
     def _append_locked(self, event: str, payload: dict[str, Any]) -> dict[str, Any]:
         assert self._fd is not None
         size = os.fstat(self._fd).st_size
         head = self._head
         if head is None or head.size != size:  # another writer appended (or first use): re-read the last line
             head = read_chain_head(self._read_fd, str(self.path))
+            if head.size == 0 and self._continues is not None:
+                head = self._continued_head()
         body = {
             "data": payload,
             "event": event,
@@ -282,10 +311,104 @@ class AuditLog:
             line, digest = encode_entry(body)
         except (TypeError, ValueError) as err:
             raise InputError(f"audit log: {event}: data is not JSON-serialisable ({err})") from err
+        if len(line) > MAX_ENTRY_BYTES:
+            raise InputError(
+                f"audit log: {event}: entry is {len(line)} bytes, more than {MAX_ENTRY_BYTES}; "
+                "log a SHA-256 of large payloads instead"
+            )
         written = 0
-        while written < len(line):
-            written += os.write(self._fd, line[written:])
-        if self.fsync:
-            os.fsync(self._fd)
+        try:
+            while written < len(line):
+                written += os.write(self._fd, line[written:])
+            if self.fsync:
+                os.fsync(self._fd)
+        except OSError as err:
+            torn = " (a partial line may remain: run `comply audit-log repair`)" if written else ""
+            raise InputError(f"{self.path}: cannot write audit log: {err.strerror or err}{torn}") from err
         self._head = ChainHead(digest, head.seq + 1, size + len(line))
         return {**body, HASH_FIELD: digest}
+
+
+class Repair(NamedTuple):
+    """What `repair` did: the torn bytes' sidecar file, their size and the line they were on."""
+
+    sidecar: Path
+    torn_bytes: int
+    line: int
+
+
+def repair(path: str | os.PathLike[str], *, clock: Callable[[], datetime] | None = None) -> Repair | None:
+    """Move a torn last line (a writer stopped mid-line) aside and record that in the chain; None if not torn.
+
+    The torn bytes go to `<log>.torn-<n>` (never overwritten), the log is cut back to its last complete line, and
+    an `audit_log_repair` entry (size, SHA-256 and sidecar of the torn bytes) is appended, so the repair is itself
+    on the record and verifies. Runs under the writers' file lock. Only a missing final newline is repaired:
+    anything else wrong in a log is evidence, left for `verify` to report.
+    """
+    log = Path(path)
+    try:
+        fd = os.open(log, os.O_RDWR)
+    except OSError as err:
+        raise InputError(f"{log}: cannot open audit log: {err.strerror or err}") from err
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size == 0 or os.pread(fd, 1, size - 1) == b"\n":
+            return None
+        start = size
+        while start > 0:
+            step = max(0, start - _TAIL_READ)
+            piece = os.pread(fd, start - step, step)
+            newline = piece.rfind(b"\n")
+            if newline >= 0:
+                start = step + newline + 1
+                break
+            start = step
+        torn = os.pread(fd, size - start, start)
+        lines = _count_lines(fd, start) + 1
+        sidecar = _free_sidecar(log)
+        with open(sidecar, "xb") as out:
+            out.write(torn)
+            out.flush()
+            os.fsync(out.fileno())
+        os.ftruncate(fd, start)
+        os.fsync(fd)
+    except OSError as err:
+        raise InputError(f"{log}: cannot repair audit log: {err.strerror or err}") from err
+    finally:
+        os.close(fd)  # releases the lock before the append below takes it again
+    previous = last_entry(log) or {}
+    model, version = previous.get("model"), previous.get("model_version")
+    if not isinstance(model, str) or not isinstance(version, str) or not model or not version:
+        model, version = "comply", "repair"
+    with AuditLog(log, model=model, version=version, clock=clock) as writer:
+        writer.append(
+            "audit_log_repair",
+            {
+                "torn_line": lines,
+                "torn_bytes": len(torn),
+                "torn_sha256": hashlib.sha256(torn).hexdigest(),
+                "sidecar": sidecar.name,
+            },
+        )
+    return Repair(sidecar, len(torn), lines)
+
+
+def _count_lines(fd: int, stop: int) -> int:
+    count, offset = 0, 0
+    while offset < stop:
+        piece = os.pread(fd, min(1 << 22, stop - offset), offset)
+        if not piece:
+            break
+        count += piece.count(b"\n")
+        offset += len(piece)
+    return count
+
+
+def _free_sidecar(log: Path) -> Path:
+    for n in range(1, 10_000):
+        candidate = log.with_name(f"{log.name}.torn-{n}")
+        if not candidate.exists():
+            return candidate
+    raise InputError(f"{log}: too many .torn-N files beside it; move them away first")

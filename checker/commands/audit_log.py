@@ -40,25 +40,26 @@ def render_text(summary: dict[str, Any]) -> str:
     """The human report: one line per problem (file:line: kind: reason), then the verdict and the facts."""
     out: list[str] = []
     problems = [
-        (problem["line"], PROBLEM_LABELS[kind], problem["reason"])
+        (problem.get("file", ""), problem.get("line", 0), PROBLEM_LABELS[kind], problem["reason"])
         for kind in PROBLEM_LABELS
         for problem in summary[kind]
     ]
-    for line, label, reason in sorted(problems):
-        out.append(f"{summary['file']}:{line}: {label}: {reason}")
+    for file, line, label, reason in sorted(problems):
+        where = f"{summary['file']}/{file}" if file else summary["file"]
+        out.append(f"{where}:{line}: {label}: {reason}" if line else f"{where}: {label}: {reason}")
     for kind, label in PROBLEM_LABELS.items():
         hidden = summary[f"{kind}_total"] - len(summary[kind])
         if hidden > 0:
             out.append(f"{summary['file']}: ... and {hidden} more {label} lines")
-    if summary["entries"] == 0:
-        verdict = "EMPTY (no entries to verify)"
-    elif summary["intact"]:
-        verdict = "INTACT" if summary["out_of_order_total"] == 0 else "INTACT, but timestamps go backwards"
-    else:
+    if not summary["intact"]:
         counts = [
             f"{summary[f'{kind}_total']} {label}" for kind, label in PROBLEM_LABELS.items() if summary[f"{kind}_total"]
         ]
         verdict = "NOT INTACT: " + ", ".join(counts)
+    elif summary["entries"] == 0:
+        verdict = "EMPTY (no entries to verify)"
+    else:
+        verdict = "INTACT" if summary["out_of_order_total"] == 0 else "INTACT, but timestamps go backwards"
     out.append(f"{summary['file']}: {verdict}")
     out.append(f"  entries: {summary['entries']} on {summary['lines']} lines")
     if "first_timestamp" in summary:
@@ -70,6 +71,12 @@ def render_text(summary: dict[str, Any]) -> str:
         out.append("  events: " + ", ".join(f"{name} {n}" for name, n in summary["event_counts"].items()))
     for model in summary["models"]:
         out.append(f"  model: {model['model']} {model['version']} ({model['entries']} entries)")
+    if "files" in summary:
+        out.append(f"  files: {len(summary['files'])} ({'with' if summary['manifest'] else 'no'} manifest)")
+    if summary.get("pruned_files"):
+        out.append(f"  pruned (listed, gone, before the first file kept): {', '.join(summary['pruned_files'])}")
+    if "head_anchor" in summary:
+        out.append(f"  expected head found at line {summary['head_anchor']['line']}")
     if "head_hash" in summary:
         out.append(f"  head: {summary['head_hash']}  (record it elsewhere; pass it back with --expect-head)")
     if summary["crlf_lines"]:
@@ -100,18 +107,21 @@ def register(app: typer.Typer) -> None:
     def verify(
         path: Path = typer.Argument(..., help="The audit log (JSON Lines).", show_default=False),
         format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
-        expect_head: Optional[str] = typer.Option(
-            None, "--expect-head", help="content_hash the last entry must have (detects lines cut off the end)."
-        ),
-        continues: Optional[str] = typer.Option(
-            None, "--continues", help="head hash of the earlier file this one continues (rotated or pruned logs)."
+        expect_head: Optional[str] = typer.Option(None, "--expect-head", help=EXPECT_HEAD_HELP),
+        continues: Optional[str] = typer.Option(None, "--continues", help=CONTINUES_HELP),
+        jobs: Optional[int] = typer.Option(
+            None, "--jobs", "-j", min=1, help="Processes to verify with (default: by file size and CPUs)."
         ),
     ) -> None:
-        """Check every line's hash, the hash chain and time order; exit 0 intact, 1 problems, 2 unreadable."""
+        """Check every line's hash, the hash chain and time order; exit 0 intact, 1 problems, 2 unreadable.
+
+        PATH may be a directory of daily log files: verified as one chain against its audit-manifest.json."""
         from checker.evidence.audit_log import verify_audit_log
 
         try:
-            summary = verify_audit_log(path, expect_first_prev=continues, expect_head=expect_head)
+            summary = verify_audit_log(
+                path, expect_first_prev=continued_head(continues), expect_head=expect_head, jobs=jobs
+            )
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
         if format is OutputFormat.json:
@@ -151,4 +161,61 @@ def register(app: typer.Typer) -> None:
         write(f"{entry['content_hash']}\n")
         raise typer.Exit(0)
 
+    @audit_app.command("repair")
+    def repair(
+        path: Path = typer.Argument(..., help="The audit log whose last line was torn by a crash.", show_default=False),
+    ) -> None:
+        """Move a torn last line aside (<log>.torn-N) and record the repair in the chain; exit 0."""
+        from checker.audit import repair as repair_log
+
+        try:
+            done = repair_log(path)
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        if done is None:
+            write(f"{path}: last line is complete; nothing to repair\n")
+        else:
+            write(
+                f"{path}:{done.line}: torn last line ({done.torn_bytes} bytes) moved to {done.sidecar}; "
+                "repair recorded in the chain\n"
+            )
+        raise typer.Exit(0)
+
+    @audit_app.command("seal")
+    def seal(
+        directory: Path = typer.Argument(..., help="Directory of daily audit-log files.", show_default=False),
+        all_files: bool = typer.Option(False, "--all", help="Seal the newest file too (it is closed)."),
+    ) -> None:
+        """Record the closed files of a daily set in its audit-manifest.json (first/last hash and seq of each)."""
+        from checker.evidence.audit_set import seal as seal_set
+
+        try:
+            if not directory.is_dir():
+                raise UsageError(f"{directory}: not a directory of audit-log files")
+            added = seal_set(directory, str(directory), include_newest=all_files)
+        except ComplyError as err:
+            raise typer.Exit(fail(err)) from None
+        write(f"{directory}: sealed {len(added)} file(s){': ' + ', '.join(added) if added else ''}\n")
+        raise typer.Exit(0)
+
     app.add_typer(audit_app, name="audit-log")
+
+
+EXPECT_HEAD_HELP = "A head hash recorded earlier: that entry must still be in the log (catches a cut-off tail)."
+CONTINUES_HELP = "The earlier log file this one continues, or its head hash (rotated or pruned logs)."
+
+
+def continued_head(value: str | None) -> str | None:
+    """--continues: a 64-hex head hash, or a log file whose last entry's hash is taken."""
+    from checker.audit import HASH_FIELD, last_entry
+    from checker.evidence.audit_log import HEX_DIGITS
+
+    if value is None or (len(value) == 64 and set(value) <= HEX_DIGITS):
+        return value
+    if not Path(value).is_file():
+        raise UsageError(f"--continues: {value!r} is neither a 64-hex head hash nor a log file")
+    entry = last_entry(value) or {}
+    head = entry.get(HASH_FIELD)
+    if not isinstance(head, str):
+        raise UsageError(f"--continues: {value}: has no last entry with a content_hash")
+    return head

@@ -95,6 +95,12 @@ def register(app: typer.Typer) -> None:
         mlflow_tracking_uri: Optional[str] = typer.Option(
             None, "--mlflow-tracking-uri", help="MLflow tracking server (default: MLFLOW_TRACKING_URI)."
         ),
+        expect_head: Optional[str] = typer.Option(
+            None, "--expect-head", help="Audit log: a head hash recorded earlier that must still be in the log."
+        ),
+        continues: Optional[str] = typer.Option(
+            None, "--continues", help="Audit log: the earlier log file (or its head hash) this log continues."
+        ),
         config: Optional[Path] = typer.Option(
             None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
         ),
@@ -138,6 +144,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
+        from checker.commands.audit_log import continued_head
         from checker.evidence.assemble import EvidencePaths
         from checker.evidence.loader import start_run
         from checker.report import FORMATS
@@ -149,7 +156,12 @@ def register(app: typer.Typer) -> None:
             request = CheckRequest(
                 paths=paths,
                 evidence=EvidencePaths(
-                    fairness=fairness, logging=logging, audit_log=audit_log, predictions=predictions
+                    fairness=fairness,
+                    logging=logging,
+                    audit_log=audit_log,
+                    predictions=predictions,
+                    audit_expect_head=expect_head,
+                    audit_continues=continued_head(continues),
                 ),
                 config_path=config,
                 policy_dirs=policy,

@@ -32,6 +32,8 @@ class EvidencePaths:
     audit_log: Path | None = None
     predictions: Path | None = None
     counts: Path | None = None
+    audit_expect_head: str | None = None
+    audit_continues: str | None = None
 
     def resolve(self, config: Config) -> dict[str, Path]:
         chosen = {kind: path for kind, path in config.evidence.items()}
@@ -153,10 +155,13 @@ def _collect_logging(path: Path, config: Config) -> Collected:
     return document, EvidenceFile("logging", display_path(path), loaded.sha256), Source(display_path(path), line_of)
 
 
-def _collect_audit_log(path: Path, config: Config) -> Collected:
+def _collect_audit_log(path: Path, config: Config, paths: EvidencePaths | None = None) -> Collected:
     from checker.evidence.audit_log import verify_audit_log
 
-    summary = verify_audit_log(path)
+    anchors = paths or EvidencePaths()
+    summary = verify_audit_log(
+        path, expect_head=anchors.audit_expect_head, expect_first_prev=anchors.audit_continues, jobs=None
+    )
     return (
         summary,
         EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))),
@@ -216,9 +221,16 @@ def assemble(
             "give fairness evidence one way: a file (--fairness), predictions (--predictions) "
             "or a counts table (evidence.counts), not several"
         )
+    if (paths.audit_expect_head or paths.audit_continues) and "audit_log" not in chosen:
+        from checker.errors import UsageError
+
+        raise UsageError("--expect-head/--continues anchor an audit log: give one with --audit-log")
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]
-        facts, evidence_file, source = collector(chosen[kind], config)
+        if kind == "audit_log":  # the only collector with options of its own (the head anchors)
+            facts, evidence_file, source = _collect_audit_log(chosen[kind], config, paths)
+        else:
+            facts, evidence_file, source = collector(chosen[kind], config)
         label = labels.get(chosen[kind])
         if label is not None:
             facts, evidence_file, source = _relabel(facts, evidence_file, source, label)

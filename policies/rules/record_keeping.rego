@@ -339,6 +339,18 @@ warn contains finding if {
 	finding := {"id": "org.audit_log.present", "msg": msg, "field": "evidence.audit_log"}
 }
 
+# Where a problem is: file:line, or the file of a directory set (a missing file has no line).
+problem_at(problem) := sprintf("%s/%s:%d", [audit_file, problem.file, problem.line]) if {
+	problem.file
+	problem.line
+} else := sprintf("%s/%s", [audit_file, problem.file]) if {
+	problem.file
+} else := sprintf("%s:%d", [audit_file, object.get(problem, "line", 0)])
+
+gap_at := sprintf("%s/%s:%d", [audit_file, audit.max_gap_file, audit.max_gap_line]) if {
+	audit.max_gap_file
+} else := sprintf("%s:%d", [audit_file, audit.max_gap_line])
+
 problem_kinds := {
 	"hash_failures": "content_hash does not match",
 	"chain_breaks": "hash chain broken",
@@ -362,7 +374,7 @@ deny contains finding if {
 	"org.audit_log.integrity" in org_owed
 	some kind, label in problem_kinds
 	some problem in audit[kind]
-	msg := sprintf("organisation rule: %s:%d: %s: %s", [audit_file, problem.line, label, problem.reason])
+	msg := sprintf("organisation rule: %s: %s: %s", [problem_at(problem), label, problem.reason])
 	finding := {"id": "org.audit_log.integrity", "msg": msg, "field": concat(".", ["evidence.audit_log", kind])}
 }
 
@@ -378,7 +390,7 @@ deny contains finding if {
 warn contains finding if {
 	"org.audit_log.integrity" in org_owed
 	some problem in audit.out_of_order
-	msg := sprintf("organisation rule: %s:%d: %s", [audit_file, problem.line, problem.reason])
+	msg := sprintf("organisation rule: %s: %s", [problem_at(problem), problem.reason])
 	finding := {"id": "org.audit_log.integrity", "msg": msg, "field": "evidence.audit_log.out_of_order"}
 }
 
@@ -469,8 +481,8 @@ warn contains finding if {
 	covers_period_owed
 	audit.max_gap_days > silence_days
 	msg := sprintf(
-		"organisation rule: %s:%d: %d days without any entry before this line (more than %v)",
-		[audit_file, audit.max_gap_line, audit.max_gap_days, silence_days],
+		"organisation rule: %s: %d days without any entry before this line (more than %v)",
+		[gap_at, audit.max_gap_days, silence_days],
 	)
 	finding := {"id": "org.audit_log.covers_period", "msg": msg, "field": "evidence.audit_log.max_gap_days"}
 }

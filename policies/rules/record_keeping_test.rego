@@ -339,3 +339,18 @@ test_audit_log_content_rules_are_judged_when_a_log_is_supplied if {
 	"org.audit_log.integrity" in checks
 	"org.audit_log.covers_period" in checks
 }
+
+test_a_missing_file_of_a_daily_set_is_named if {
+	r := run(audit_with({"file": "logs", "intact": false, "chain_breaks": [{"file": "audit-2026-06-02.jsonl", "reason": "missing: the manifest lists it"}], "chain_breaks_total": 1}), provider)
+	has(r.deny, "org.audit_log.integrity", "logs/audit-2026-06-02.jsonl: hash chain broken: missing")
+}
+
+test_a_truncated_file_of_a_daily_set_is_named_with_its_line if {
+	r := run(audit_with({"file": "logs", "intact": false, "chain_breaks": [{"file": "audit-2026-06-03.jsonl", "line": 5, "reason": "truncated"}], "chain_breaks_total": 1}), provider)
+	has(r.deny, "org.audit_log.integrity", "logs/audit-2026-06-03.jsonl:5: hash chain broken: truncated")
+}
+
+test_a_silence_in_a_daily_set_names_the_file if {
+	r := run(audit_with({"file": "logs", "max_gap_days": 30, "max_gap_line": 1, "max_gap_file": "audit-2026-07-01.jsonl"}), provider)
+	has(r.warn, "org.audit_log.covers_period", "logs/audit-2026-07-01.jsonl:1: 30 days without any entry")
+}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from checker.errors import InputError
-from checker.evidence import audit_log
+from checker.evidence import audit_scan
 from checker.evidence.audit_log import verify_audit_log
 
 
@@ -82,8 +82,8 @@ def test_bad_expected_hash_is_an_input_error(audit_path: Path) -> None:
 
 
 def test_overlong_line_is_skipped_in_constant_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audit_log, "MAX_LINE_BYTES", 1000)
-    monkeypatch.setattr(audit_log, "CHUNK_SIZE", 256)
+    monkeypatch.setattr(audit_scan, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(audit_scan, "CHUNK_SIZE", 256)
     path = tmp_path / "long.jsonl"
     path.write_bytes(b'{"a": "' + b"x" * 5000 + b'"}\n[1]\n' + b"y" * 3000)
     summary = verify_audit_log(path)
@@ -96,5 +96,5 @@ def test_overlong_line_is_skipped_in_constant_memory(tmp_path: Path, monkeypatch
 
 def test_chunk_boundaries_do_not_change_the_result(audit_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = verify_audit_log(audit_path)
-    monkeypatch.setattr(audit_log, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(audit_scan, "CHUNK_SIZE", 7)
     assert verify_audit_log(audit_path) == whole
