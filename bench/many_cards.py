@@ -21,7 +21,8 @@ from timing import ROOT, Command, comply_env, interleaved
 
 SIZES = (1, 10, 100, 500)
 BEFORE_MS_PER_CARD = 31.0
-"""The slope before issue 17 (main at 8f24268, measured by this bench on 2 shared cores)."""
+"""The slope before issue 17 as the issue measured it (30-34 ms, main at 8f24268); `--before TREE` measures
+it again in the same run."""
 
 
 def slope(points: list[tuple[int, float]]) -> float:

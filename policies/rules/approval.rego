@@ -5,6 +5,10 @@ package comply.rules.approval
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 approvals := duties.section(card, "approvals")
@@ -23,7 +27,7 @@ checks contains id if some id in duties.owed(ids)
 #   article: Organisation policy (supports Art. 17(1)(a))
 #   severity: high
 #   remediation: Add approvals.{approved_by, date (YYYY-MM-DD), ticket}; the approver must not be model_details.owner.
-deny contains finding if some finding in duties.enforced(gaps)
+deny contains finding if some finding in enforced_gaps
 
 # Organisation rules apply from the start; kept so the package has the full rule contract.
 warn contains finding if some finding in duties.deferred(gaps)

@@ -6,6 +6,10 @@ import data.comply.classification
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 conformity := duties.section(card, "conformity")
@@ -48,7 +52,7 @@ accepted_procedures := {
 #     notified_body_id and certificate_id; internal control for biometrics needs
 #     harmonised_standards_fully_applied: true.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art43.conformity_assessment"
 }
 
@@ -61,7 +65,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Fill conformity.{declaration_uri, signed_date}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art47.eu_declaration_of_conformity"
 }
 
@@ -74,7 +78,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Set conformity.ce_marking to true once affixed.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art48.ce_marking"
 }
 
@@ -87,7 +91,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill registration.{eu_db_id, date}; the date must not be after deployment.release_date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art49.1.eu_database_registration"
 }
 
@@ -100,7 +104,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill registration.{eu_db_id, date} and set registration.section to restricted.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art49.4.restricted_registration"
 }
 
@@ -113,7 +117,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill registration.{national_id, national_authority, date}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art49.5.national_registration"
 }
 
@@ -126,7 +130,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Fill registration.non_high_risk_id.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art49.2.register_non_high_risk"
 }
 
@@ -139,7 +143,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Make ai_act.derogation a mapping with condition, rationale, assessed_by and date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art6.4.document_assessment"
 }
 

@@ -5,6 +5,10 @@ package comply.rules.data_governance
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 governance := duties.section(card, "data_governance")
@@ -31,7 +35,7 @@ dataset_fields := ["name", "provenance", "collection_purpose", "preparation", "r
 #     List every dataset under data_governance.datasets with name, provenance, collection_purpose,
 #     preparation and representativeness, and record the bias examination in
 #     ethical_considerations.bias_analysis (metrics and sensitive_features).
-deny contains finding if some finding in duties.enforced(gaps)
+deny contains finding if some finding in enforced_gaps
 
 warn contains finding if some finding in duties.deferred(gaps)
 

@@ -5,6 +5,10 @@ package comply.rules.deployer
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 deployer := duties.section(card, "deployer")
@@ -34,7 +38,7 @@ checks contains id if some id in duties.owed(ids)
 #   severity: high
 #   remediation: Link the instructions in deployer.instructions_uri and set deployer.instructions_followed to true.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.1.use_per_instructions"
 }
 
@@ -47,7 +51,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: List deployer.oversight_persons and describe deployer.oversight_training.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.2.human_oversight_assignment"
 }
 
@@ -60,7 +64,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Describe the checks in deployer.input_data_relevance, or set deployer.controls_input_data to false.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.4.input_data_relevance"
 }
 
@@ -73,7 +77,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill deployer.{monitoring_procedure_uri, provider_contact}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.5.monitoring_and_incident_notice"
 }
 
@@ -86,7 +90,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Record deployer.workers_informed_date, no later than deployment.first_use_date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.7.inform_workers"
 }
 
@@ -99,7 +103,7 @@ deny contains finding if {
 #   severity: critical
 #   remediation: Fill deployer.rbi_authorisation.{authority, ref}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.10.post_rbi_authorisation"
 }
 
@@ -112,7 +116,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Describe the notice in deployer.affected_persons_notice.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.11.inform_affected_persons"
 }
 
@@ -125,7 +129,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Link the procedure in deployer.explanation_procedure_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art86.explanation_on_request"
 }
 
@@ -141,7 +145,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill fria.{completed_date, affected_groups, risks, msa_notified_date}; complete it before deployment.first_use_date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art27.fria"
 }
 
@@ -154,7 +158,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Record the registration of the use in registration.deployer_registration_id.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art49.3.deployer_registration"
 }
 

@@ -4,6 +4,10 @@ package comply.rules.documentation
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 documentation := duties.section(card, "technical_documentation")
@@ -34,7 +38,7 @@ checks contains id if some id in duties.owed(ids)
 #     Add technical_documentation.{uri, version, date} and list all nine Annex IV sections in
 #     technical_documentation.annex_iv_sections; date it no later than the release date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art11.technical_documentation"
 }
 
@@ -49,7 +53,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Name the sectoral legislation the single file also covers in technical_documentation.sectoral_legislation.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art11.2.single_technical_documentation"
 }
 
@@ -64,7 +68,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Set records.retention_years to 10 or more.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art18.documentation_retention_10y"
 }
 

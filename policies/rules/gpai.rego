@@ -4,6 +4,10 @@ package comply.rules.gpai
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 gpai := duties.section(card, "gpai")
@@ -39,7 +43,7 @@ document_for := {
 #   severity: high
 #   remediation: Record gpai.notification_date (ISO date).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art52.1.notify_commission"
 }
 
@@ -52,7 +56,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the documentation in gpai.annex_xi_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art53.1.a.technical_documentation"
 }
 
@@ -65,7 +69,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the information in gpai.annex_xii_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art53.1.b.downstream_information"
 }
 
@@ -78,7 +82,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the policy in gpai.copyright_policy_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art53.1.c.copyright_policy"
 }
 
@@ -91,7 +95,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the public summary in gpai.training_summary_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art53.1.d.training_content_summary"
 }
 
@@ -104,7 +108,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill gpai.authorised_representative.{name, address}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art54.authorised_representative"
 }
 
@@ -117,7 +121,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: List gpai.eval_reports and link the red-team report in gpai.red_team_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art55.1.a.evaluation_adversarial_testing"
 }
 
@@ -130,7 +134,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the assessment in gpai.systemic_risk_assessment_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art55.1.b.systemic_risk_mitigation"
 }
 
@@ -143,7 +147,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the procedure in gpai.incident_reporting_procedure_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art55.1.c.incident_reporting"
 }
 
@@ -156,7 +160,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Link the security measures in gpai.cybersecurity_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art55.1.d.cybersecurity"
 }
 

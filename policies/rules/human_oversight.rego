@@ -5,6 +5,10 @@ package comply.rules.human_oversight
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 oversight := duties.section(card, "human_oversight")
@@ -28,7 +32,7 @@ oversight_modes := {"human_in_the_loop", "human_on_the_loop", "human_in_command"
 #     Declare human_oversight.mode, override: true, stop_mechanism (true or how), the overseeing
 #     roles and their training.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art14.human_oversight"
 }
 
@@ -43,7 +47,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Set human_oversight.dual_verification to true (or cite the Union/national law exempting law-enforcement use in human_oversight.dual_verification_exemption).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art14.5.dual_verification"
 }
 

@@ -4,6 +4,10 @@ package comply.rules.instructions
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 instructions := duties.section(card, "instructions_for_use")
@@ -29,7 +33,7 @@ checks contains id if some id in duties.owed(ids)
 #   remediation: >-
 #     Fill instructions_for_use.{uri, intended_purpose, accuracy_metrics, limitations,
 #     oversight_measures, log_access}; copy accuracy_metrics from evaluation.metrics.
-deny contains finding if some finding in duties.enforced(gaps)
+deny contains finding if some finding in enforced_gaps
 
 warn contains finding if some finding in duties.deferred(gaps)
 

@@ -4,6 +4,10 @@ package comply.rules.post_market
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 monitoring := duties.section(card, "post_market_monitoring")
@@ -32,7 +36,7 @@ legal_maximum := {
 #   severity: medium
 #   remediation: Fill post_market_monitoring.{plan_uri, metrics, cadence}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art72.post_market_monitoring"
 }
 
@@ -50,7 +54,7 @@ deny contains finding if {
 #     Fill incident_response.{procedure_uri, contact} and deadlines_days.{general <= 15,
 #     death <= 10, widespread_or_critical_infrastructure <= 2}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art73.serious_incident_reporting"
 }
 

@@ -5,6 +5,10 @@ import data.comply.classification
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 rbi := duties.section(duties.section(card, "ai_act"), "rbi")
@@ -54,7 +58,7 @@ gaps contains {"id": "art5.cease_placing_putting_into_service_and_use", "msg": m
 #   waivable: false
 #   remediation: Remove the manipulative technique; the system cannot be placed on the EU market.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.a"
 }
 
@@ -68,7 +72,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Remove the exploitative behaviour; the system cannot be placed on the EU market.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.b"
 }
 
@@ -82,7 +86,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Stop the social-scoring use; the system cannot be placed on the EU market.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.c"
 }
 
@@ -96,7 +100,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Base assessments on objective, verifiable facts linked to criminal activity and a human assessment (then Annex III 6(d)).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.d"
 }
 
@@ -110,7 +114,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Delete the scraped database and stop the scraping.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.e"
 }
 
@@ -124,7 +128,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Stop the emotion recognition of workers or students, or restrict it to a documented medical or safety reason (ai_act.emotion_recognition_reason).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.f"
 }
 
@@ -138,7 +142,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Remove the inference of the listed traits (ai_act.biometric_categorisation_attributes).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.g"
 }
 
@@ -155,7 +159,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Stop the use, or declare ai_act.rbi.{objective, national_law_basis, authorisation.{authority, date, ref}} when an exception applies.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.h"
 }
 
@@ -169,7 +173,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Put effective technical safeguards in place or withdraw the system.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.ba"
 }
 
@@ -183,7 +187,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Put effective technical safeguards in place or withdraw the system.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.1.bb"
 }
 
@@ -197,7 +201,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Withdraw the system; redesign it so that no Art 5 practice remains.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.cease_placing_putting_into_service_and_use"
 }
 
@@ -211,7 +215,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Fill ai_act.rbi.{necessity_assessment_uri, limits}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.2.necessity_proportionality_safeguards"
 }
 
@@ -225,7 +229,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Fill ai_act.rbi.authorisation.{authority, date, ref}; the date is not after deployment.first_use_date.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.3.prior_authorisation"
 }
 
@@ -239,7 +243,7 @@ deny contains finding if {
 #   waivable: false
 #   remediation: Fill ai_act.rbi.notifications.{msa_date, dpa_date}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art5.4.notify_msa_and_dpa"
 }
 

@@ -4,6 +4,10 @@ package comply.rules.provider
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 provider := duties.section(duties.section(card, "model_details"), "provider")
@@ -28,7 +32,7 @@ checks contains id if some id in duties.owed(ids)
 #   severity: medium
 #   remediation: Fill model_details.provider.{name, address}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art16.provider_name_contact"
 }
 
@@ -41,7 +45,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill qms.{uri, scope, owner} (optionally qms.standard, e.g. iso42001).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art17.quality_management_system"
 }
 
@@ -56,7 +60,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Link the procedure in qms.corrective_action_procedure_uri.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art20.corrective_actions"
 }
 
@@ -69,7 +73,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill authorised_representative.{name, address, mandate_uri}, or set model_details.provider.established_in_eu.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art22.authorised_representative"
 }
 

@@ -11,6 +11,10 @@ import data.comply.lib.dates
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 # The organisation's thresholds and the numbers the Regulation fixes (log_retention_days: Art 19(1),
 # 26(6)) in one lookup; neither is a literal here.
 thresholds := object.union(organisation_thresholds, legal_constants)
@@ -154,7 +158,7 @@ rotation_handler_class := evidence.handlers[rotation_handler].class
 #     Log to a durable handler (file, rotating file, syslog, HTTP) and declare logging.events with
 #     prediction, override and deployment (checker.audit.AuditLog writes all three).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art12.record_keeping_logging"
 }
 
@@ -219,7 +223,7 @@ warn contains {"id": "art12.record_keeping_logging", "msg": msg, "field": handle
 #     Set logging.retention_days to at least data.comply.law.log_retention_days (184, Art 19(1)) and make
 #     rotation keep that long (e.g. TimedRotatingFileHandler when D, backupCount 184).
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art19.log_retention_6m"
 }
 
@@ -236,7 +240,7 @@ deny contains finding if {
 #     Set logging.retention_days to at least data.comply.law.log_retention_days (184, Art 19(1)) and make
 #     rotation keep that long.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art26.6.log_retention_6m"
 }
 

@@ -5,6 +5,10 @@ package comply.rules.risk_management
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 risk := duties.section(card, "risk_management")
@@ -28,7 +32,7 @@ checks contains id if some id in duties.owed(ids)
 #   remediation: >-
 #     Fill risk_management.{plan_uri, risks (each with mitigation), residual_risk_accepted_by,
 #     last_review (at most risk_review_max_age_days before deployment.release_date)} and give every evaluation metric a threshold in evaluation.thresholds.
-deny contains finding if some finding in duties.enforced(gaps)
+deny contains finding if some finding in enforced_gaps
 
 warn contains finding if some finding in duties.deferred(gaps)
 

@@ -4,6 +4,10 @@ package comply.rules.transparency
 import data.comply.lib.duties
 import rego.v1
 
+# The gaps of duties already in force, bound once per decision (a function is evaluated anew at each
+# call, a rule once): every deny below selects its own id from it.
+enforced_gaps := duties.enforced(gaps)
+
 card := duties.card
 
 transparency := duties.section(card, "transparency")
@@ -29,7 +33,7 @@ checks contains id if some id in duties.owed(ids)
 #   severity: high
 #   remediation: Fill transparency.ai_disclosure.text and set transparency.ai_disclosure.shown_at to first_interaction.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art50.1.ai_interaction_disclosure"
 }
 
@@ -43,7 +47,7 @@ deny contains finding if {
 #   remediation: >-
 #     Fill transparency.content_marking.{method (c2pa|watermark|metadata), detector_available: true}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art50.2.machine_readable_marking"
 }
 
@@ -56,7 +60,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Fill transparency.exposure_notice.{text, shown_at}.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art50.3.emotion_biometric_exposure_notice"
 }
 
@@ -69,7 +73,7 @@ deny contains finding if {
 #   severity: high
 #   remediation: Describe the label in transparency.deepfake_label.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art50.4.deepfake_disclosure"
 }
 
@@ -82,7 +86,7 @@ deny contains finding if {
 #   severity: medium
 #   remediation: Set transparency.editorial_review to true or describe the label in transparency.public_interest_text_label.
 deny contains finding if {
-	some finding in duties.enforced(gaps)
+	some finding in enforced_gaps
 	finding.id == "art50.4.public_interest_text_disclosure"
 }
 
