@@ -33,7 +33,9 @@ def test_policy_test_command_reports_counts_and_coverage() -> None:
 
 
 def test_policy_test_fails_on_a_failing_rego_test(tmp_path) -> None:
-    (tmp_path / "mine.rego").write_text("package comply.custom.mine\n\nimport rego.v1\n\nlimit := 3\n")
+    (tmp_path / "mine.rego").write_text(
+        'package comply.custom.mine\n\nimport rego.v1\n\nlimit := 3\n\ndeny contains "over the limit" if limit > 5\n'
+    )
     (tmp_path / "mine_test.rego").write_text(
         "package comply.custom.mine_test\n\nimport rego.v1\n\n"
         "test_limit_is_three if data.comply.custom.mine.limit == 3\n\n"

@@ -41,9 +41,11 @@ def test_the_users_choice_is_kept_and_is_what_decides() -> None:
 
 
 def test_a_broken_policy_is_one_line_under_rust_backtrace(tmp_path: Path) -> None:
-    (tmp_path / "broken.rego").write_text("package comply.custom.broken\nimport rego.v1\nx := \n", encoding="utf-8")
+    (tmp_path / "broken.rego").write_text(
+        "package comply.custom.broken\nimport rego.v1\ndeny contains msg if {\n  msg := \n}\n", encoding="utf-8"
+    )
     done = comply(
         "check", "examples/spam-filter/model_card.yaml", "--policy", str(tmp_path), env={"RUST_BACKTRACE": "1"}
     )
-    assert_one_line_error(done, "broken.rego:", "expecting expression")
+    assert_one_line_error(done, "broken.rego:4:", "expecting")
     assert "<unknown>" not in done.stderr

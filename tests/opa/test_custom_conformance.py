@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from opa_bindings import OpaEngine
 
 from checker.engine.base import DECISION_PATH
 from checker.engine.bundle import load_bundle
 from checker.engine.regorus_engine import RegorusEngine
+from tests.conftest import need_opa
 from tests.opa.test_bundle import CARD_INPUT
 from tests.opa.test_conformance import differences
+
+OpaEngine = need_opa().OpaEngine
 
 SHAPES = {
     "nested.rego": """package comply.custom.team.naming
