@@ -81,17 +81,77 @@ credit_card := {
 	},
 	"evaluation": {
 		"metrics": {
-			"accuracy": 0.78,
-			"auc": 0.81
+			"accuracy": 0.9195,
+			"auc": 0.9714,
+			"fpr": 0.0712,
+			"precision": 0.7821,
+			"recall": 0.887
 		},
-		"slices": [
-			"sex",
-			"age_band"
-		],
+		"slices": {
+			"age_band=18-29": {
+				"accuracy": 0.9353,
+				"fpr": 0.0644,
+				"n": 1004,
+				"precision": 0.7952,
+				"recall": 0.934
+			},
+			"age_band=30-44": {
+				"accuracy": 0.9108,
+				"fpr": 0.0767,
+				"n": 1323,
+				"precision": 0.7733,
+				"recall": 0.8693
+			},
+			"age_band=45-64": {
+				"accuracy": 0.915,
+				"fpr": 0.0756,
+				"n": 1330,
+				"precision": 0.7713,
+				"recall": 0.8826
+			},
+			"age_band=65+": {
+				"accuracy": 0.9242,
+				"fpr": 0.0528,
+				"n": 343,
+				"precision": 0.825,
+				"recall": 0.8462
+			},
+			"sex=female": {
+				"accuracy": 0.9157,
+				"fpr": 0.0768,
+				"n": 2017,
+				"precision": 0.771,
+				"recall": 0.8899
+			},
+			"sex=male": {
+				"accuracy": 0.9233,
+				"fpr": 0.0655,
+				"n": 1983,
+				"precision": 0.7939,
+				"recall": 0.8841
+			}
+		},
+		"source": {
+			"file": "evidence/predictions.csv",
+			"rows": 4000,
+			"score": "score",
+			"sensitive": [
+				"sex",
+				"age_band"
+			],
+			"sha256": "b86ddab4c64303800e85e371cd1f08e4c9be788a991d0b9927017b97da96b4b2",
+			"y_pred": "declined",
+			"y_true": "defaulted"
+		},
 		"test_set": "holdout 2024-H2 (n=41 200)",
 		"thresholds": {
 			"accuracy": 0.72,
-			"auc": 0.75
+			"auc": 0.75,
+			"fpr": {
+				"max": 0.1
+			},
+			"precision": 0.7,
+			"recall": 0.8
 		}
 	},
 	"human_oversight": {
@@ -115,8 +175,8 @@ credit_card := {
 	},
 	"instructions_for_use": {
 		"accuracy_metrics": {
-			"accuracy": 0.78,
-			"auc": 0.81
+			"accuracy": 0.9195,
+			"auc": 0.9714
 		},
 		"intended_purpose": "Creditworthiness scoring of consumer-loan applicants",
 		"limitations": "Not validated for self-employed applicants with less than two years of history.",
