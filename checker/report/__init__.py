@@ -17,6 +17,7 @@ FORMATS: dict[str, str] = {
     "junit": "checker.report.junit",
     "markdown": "checker.report.markdown",
     "github": "checker.report.github",
+    "gitlab": "checker.report.gitlab",
 }
 """Format name -> module providing `render(report) -> str` (imported only when used)."""
 

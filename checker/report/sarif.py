@@ -5,17 +5,18 @@ default level) and one SARIF result per finding of a failing, warning or waived 
 and line the finding concerns (relative to the repository root), so code scanning shows it inline on the
 model card. Passing rules produce no result: SARIF carries alerts, and the JSON and JUnit reports keep the
 full record. A waived finding is a result with an accepted external suppression — visible, never dropped.
-`partialFingerprints` hash the rule, file and field (not the line), so an alert survives edits above it.
+`partialFingerprints` hash the rule, file and field (not the line), so an alert survives edits above it;
+GitLab Code Quality (`checker.report.gitlab`) uses the same fingerprints (`checker.report.fingerprint`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from checker.report.document import deviation_document
+from checker.report.fingerprint import fingerprint, numbered_findings
 from checker.report.links import article_url, repository_path, repository_root
 from checker.report.model import STATUSES, CardResult, Finding, Location, Report, RuleResult, article_heading
 
@@ -38,7 +39,7 @@ def sarif_document(report: Report, root: Path | None = None) -> dict[str, Any]:
         for card in report.cards
         for result in sorted(card.results, key=lambda r: STATUSES.index(r.status))
         if result.status != "pass"
-        for finding, ordinal in _findings_of(result, card)
+        for finding, ordinal in numbered_findings(result, card)
     ]
     counts = report.counts()
     run = {
@@ -125,7 +126,7 @@ def sarif_result(
         "message": {"text": f"{text} ({result.article}) Fix: {result.remediation}"},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {
-            "complyFinding/v1": _fingerprint(result.id, repository_path(card.card, root), finding, ordinal)
+            "complyFinding/v1": fingerprint(result.id, repository_path(card.card, root), finding, ordinal)
         },
         "properties": {"status": result.status, "field": finding.field, "card": repository_path(card.card, root)},
     }
@@ -139,25 +140,6 @@ def sarif_result(
             }
         ]
     return sarif
-
-
-def _findings_of(result: RuleResult, card: CardResult) -> list[tuple[Finding, int]]:
-    """Each finding with how many earlier findings of the rule share its field (so fingerprints differ).
-
-    A non-passing rule always yields at least one result, placed at the card when it has no finding.
-    """
-    findings = result.findings or (Finding(result.message, None, Location(card.card, 1)),)
-    seen: dict[str | None, int] = {}
-    numbered = []
-    for finding in findings:
-        numbered.append((finding, seen.get(finding.field, 0)))
-        seen[finding.field] = seen.get(finding.field, 0) + 1
-    return numbered
-
-
-def _fingerprint(rule_id: str, card: str, finding: Finding, ordinal: int) -> str:
-    key = "\0".join((rule_id, card, finding.field or "", str(ordinal)))
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _pascal(rule_id: str) -> str:
