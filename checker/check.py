@@ -90,6 +90,7 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
         cards=results,
         deviations=session.bundle.deviations,
         replay_of=session.context.today if session.context.replay else None,
+        thresholds=dict(session.bundle.data.get("comply", {}).get("thresholds", {})),
     )
 
 

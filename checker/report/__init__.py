@@ -18,6 +18,7 @@ FORMATS: dict[str, str] = {
     "markdown": "checker.report.markdown",
     "github": "checker.report.github",
     "gitlab": "checker.report.gitlab",
+    "html": "checker.report.html",
 }
 """Format name -> module providing `render(report) -> str` (imported only when used)."""
 

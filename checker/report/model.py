@@ -150,6 +150,9 @@ class Report:
         return notes
 
     as_if_applicable: bool = False
+    thresholds: Mapping[str, Any] = field(default_factory=dict)
+    """The organisation's thresholds the rules judged by (`data.comply.thresholds`, after comply.yaml and
+    `--data`): the HTML report draws them on its charts."""
 
     @property
     def law(self) -> str:

@@ -13,6 +13,8 @@ text through this one module:
 - `markdown_text`: one line with the characters that make links, images, HTML or a broken table
   escaped and bare URLs broken by a zero-width space, so nothing from a card renders as a link
   or image in a job summary;
+- `html_text`: one line with `&`, `<`, `>`, `"` and `'` as entities, so nothing from a card becomes an
+  element, an attribute or a script in the HTML report (text and attribute values alike);
 - `xml_text`: characters XML 1.0 cannot carry (most C0 controls, lone surrogates, U+FFFE/F) shown as
   escapes, so a JUnit file stays well-formed whatever a field contains.
 Rich markup is never interpreted in card text: the terminal report builds `rich.text.Text` objects and
@@ -21,6 +23,7 @@ its console has markup and emoji codes turned off (`checker.console.text_console
 
 from __future__ import annotations
 
+import html
 import re
 
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -75,6 +78,11 @@ def markdown_text(text: object) -> str:
 
     escaped = _MARKDOWN_ACTIVE.sub(escape, line)
     return _AUTOLINK.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], escaped)
+
+
+def html_text(text: object) -> str:
+    """One line, escaped for HTML text and quoted attribute values alike."""
+    return html.escape(one_line(text), quote=True)
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
