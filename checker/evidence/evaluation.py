@@ -32,36 +32,58 @@ SOURCE_OPTION_KEYS = ("y_true", "y_pred", "score", "threshold", "sensitive", "po
 
 
 def compute_evaluation(path: Path, options: FairnessOptions) -> dict[str, Any]:
-    """{"metrics": {...}, "slices": {"feature=group": {...}}, "sha256": ..., "rows": ...} for `path`."""
+    """{"metrics": {...}, "slices": {"feature=group": {...}}, "sha256": ..., "rows": ...} for `path`.
+
+    A small, plainly written CSV file is counted in Python (`checker.fairness.small_csv`: no numpy or
+    pyarrow import, which would cost a cold `comply check` several times the rest of its work); every
+    other file through the Arrow path `comply fairness` uses. Both give the same numbers."""
+    from checker.fairness.small_csv import count_small_csv
+
+    small = count_small_csv(path, options)
+    if small is not None:
+        from checker.fairness.small_csv import area_under_roc as small_area_under_roc
+
+        auc = None if small.scored is None else small_area_under_roc(small.scored)
+        return _evaluation(small.groups, options, auc, small.sha256, small.rows)
     from checker.fairness.compute import compute_fairness
 
     document = compute_fairness(path, options)
     features = document["features"]
+    groups: dict[str, dict[str, list[int]]] = {}
+    for column in options.sensitive:
+        feature = features.get(column)
+        if isinstance(feature, Mapping):
+            groups[column] = {
+                name: [int(counts.get(key, 0)) for key in ("tn", "fp", "fn", "tp")]
+                for name, counts in feature["groups"].items()
+            }
+    auc = area_under_roc(path, options) if options.score is not None else None
+    provenance = document.get("provenance") or {}
+    return _evaluation(groups, options, auc, str(provenance.get("sha256", "")), int(provenance.get("rows", 0)))
+
+
+def _evaluation(
+    groups: Mapping[str, Mapping[str, list[int]]], options: FairnessOptions, auc: float | None, sha256: str, rows: int
+) -> dict[str, Any]:
+    """The evaluation from per-group [tn, fp, fn, tp] cells: the overall metrics are the first
+    feature's totals."""
     slices: dict[str, dict[str, float | int]] = {}
     overall: dict[str, int] | None = None
     for column in options.sensitive:
-        feature = features.get(column)
-        if not isinstance(feature, Mapping):
+        feature = groups.get(column)
+        if feature is None:
             continue
         totals = {"tp": 0, "fp": 0, "tn": 0, "fn": 0}
-        for group, counts in sorted(feature["groups"].items()):
-            cells = {key: int(counts.get(key, 0)) for key in totals}
+        for group, (tn, fp, fn, tp) in sorted(feature.items()):
+            cells = {"tp": tp, "fp": fp, "tn": tn, "fn": fn}
             for key in totals:
                 totals[key] += cells[key]
             slices[f"{column}={group}"] = {"n": sum(cells.values()), **rates(cells)}
         overall = overall or totals
     metrics: dict[str, float] = rates(overall or {"tp": 0, "fp": 0, "tn": 0, "fn": 0})
-    if options.score is not None:
-        auc = area_under_roc(path, options)
-        if auc is not None:
-            metrics["auc"] = auc
-    provenance = document.get("provenance") or {}
-    return {
-        "metrics": dict(sorted(metrics.items())),
-        "slices": slices,
-        "sha256": str(provenance.get("sha256", "")),
-        "rows": int(provenance.get("rows", 0)),
-    }
+    if auc is not None:
+        metrics["auc"] = auc
+    return {"metrics": dict(sorted(metrics.items())), "slices": slices, "sha256": sha256, "rows": rows}
 
 
 def rates(cells: Mapping[str, int]) -> dict[str, float]:
@@ -83,8 +105,8 @@ def area_under_roc(path: Path, options: FairnessOptions) -> float | None:
     """ROC AUC of the score against the label (rows missing either are left out), by average ranks."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
+    from checker.fairness.arrays import validity, values
     from checker.fairness.labels import binarize
     from checker.fairness.readers import detect_format, read_batches
 
@@ -96,8 +118,12 @@ def area_under_roc(path: Path, options: FairnessOptions) -> float | None:
         raw = _whole(batch.column(options.score))
         if not (pa.types.is_integer(raw.type) or pa.types.is_floating(raw.type)):
             raise InputError(f"{path}: score column {options.score!r} has type {raw.type}; expected numbers")
-        score = pc.fill_null(raw.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
-        keep = np.isfinite(score) if valid is None else (np.isfinite(score) & valid)
+        # through the buffers: `Array.to_numpy` and `pyarrow.compute` would import pandas (see arrays)
+        score = values(raw).astype(np.float64)
+        keep = np.isfinite(score)
+        for mask in (validity(raw), valid):
+            if mask is not None:
+                keep &= mask
         labels.append(truth[keep])
         scores.append(score[keep])
     y = np.concatenate(labels) if labels else np.zeros(0, np.uint8)

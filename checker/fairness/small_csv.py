@@ -1,0 +1,183 @@
+"""Small, plainly written CSV predictions counted in Python: no numpy, no Arrow, the same numbers.
+
+`comply check` recomputes a card's evaluation from the predictions file `comply card fill` recorded
+(`checker.evidence.evaluation`). Such a file is usually a few thousand rows, and importing numpy and
+pyarrow to read it costs several times what the rest of a cold check does (150-500 ms against a few
+milliseconds of counting). `count_small_csv` reads the file the way the Arrow path does and returns the
+per-group confusion counts, the row count, the file's sha256 and the (label, score) pairs; or None
+whenever it cannot be sure the Arrow path would read the file the same way, and the caller takes that
+path, which also words every error. It declines:
+
+- a file over `MAX_BYTES`, not UTF-8, with a byte-order mark, a quote, a carriage return, a blank line,
+  a repeated column name or a row whose field count differs from the header's;
+- options beyond columns and threshold (positive labels, counts tables, intersections, reference
+  groups, an engine or format other than the default CSV reading);
+- a label or prediction other than exactly `0` or `1` (so Arrow reads the column as int64 0/1), a score
+  that is not a plain finite decimal number (`-12`, `0.45`, `1e-3`; no null token, no `+`, no `.5`);
+- a sensitive column whose every value is missing, a value literally named `<missing>`, or more groups
+  than `max_groups` (each an error on the Arrow path).
+
+Sensitive values are text as written; the CSV null tokens (`readers.NULL_TOKENS`) are the missing group,
+as on the Arrow path. tests/fairness/test_small_csv.py holds both paths to identical output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.fairness.options import MISSING_GROUP, FairnessOptions
+
+MAX_BYTES = 1 << 20
+"""Largest file read here: well inside one block of the Arrow reader (whose type inference works per
+block), and where counting in Python still takes only milliseconds."""
+
+NULL_TOKENS = frozenset(("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null"))
+"""`checker.fairness.readers.NULL_TOKENS` (that module imports pyarrow); a test keeps them equal."""
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_LONGEST_EXACT_INTEGER = 15
+"""Digits an integer may have and still be exact as a float64 (Arrow reads it as int64, then casts)."""
+
+
+@dataclass(frozen=True)
+class SmallCounts:
+    """What the evaluation needs from the file: rows, digest, per-group cells and (label, score) pairs.
+
+    `groups[column][name] = [tn, fp, fn, tp]`, names as `UnitCounts.group_name` gives them.
+    """
+
+    rows: int
+    sha256: str
+    groups: dict[str, dict[str, list[int]]]
+    scored: list[tuple[float, int]] | None
+
+
+def count_small_csv(path: Path, options: FairnessOptions) -> SmallCounts | None:
+    """The counts of `path`, or None when the Arrow path must read it (see the module docstring)."""
+    if not _plain_options(options) or path.suffix.lower() != ".csv":
+        return None
+    try:
+        if not 0 < path.stat().st_size <= MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) > MAX_BYTES or b'"' in data or b"\r" in data or data.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    header = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    width = len(header)
+    if not rows or any(len(row) != width for row in rows):
+        return None
+    if len(set(header)) != width or any(column not in header for column in options.columns):
+        return None
+    position = {name: index for index, name in enumerate(header)}
+    labels = _labels(rows, position[options.y_true])
+    scores = None if options.score is None else _scores(rows, position[options.score])
+    if labels is None or (options.score is not None and scores is None):
+        return None
+    if options.y_pred is not None:
+        predictions = _labels(rows, position[options.y_pred])
+    else:
+        assert scores is not None
+        predictions = [1 if score >= options.threshold else 0 for score in scores]
+    if predictions is None:
+        return None
+    cells = [2 * truth + predicted for truth, predicted in zip(labels, predictions, strict=True)]
+    groups: dict[str, dict[str, list[int]]] = {}
+    for column in options.sensitive:
+        counted = _groups(rows, position[column], cells, options.max_groups)
+        if counted is None:
+            return None
+        groups[column] = counted
+    scored = None if scores is None else list(zip(scores, labels, strict=True))
+    return SmallCounts(len(rows), hashlib.sha256(data).hexdigest(), groups, scored)
+
+
+def area_under_roc(scored: list[tuple[float, int]]) -> float | None:
+    """ROC AUC by average ranks, as `checker.evidence.evaluation.area_under_roc` computes it: every rank
+    is a multiple of one half far below 2**52, so the sum is exact in any order and the result is the
+    same float."""
+    positives = sum(label for _, label in scored)
+    negatives = len(scored) - positives
+    if positives == 0 or negatives == 0:
+        return None
+    ordered = sorted(scored)
+    rank_sum = 0.0
+    start = 0
+    while start < len(ordered):
+        stop = start
+        score = ordered[start][0]
+        while stop < len(ordered) and ordered[stop][0] == score:
+            stop += 1
+        tied_positives = sum(label for _, label in ordered[start:stop])
+        rank_sum += (start + (stop - start + 1) / 2.0) * tied_positives
+        start = stop
+    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
+
+
+def _plain_options(options: FairnessOptions) -> bool:
+    return (
+        options.count_column is None
+        and not options.positive_label
+        and not options.pred_positive_label
+        and not options.intersections
+        and not options.reference_groups
+        and options.engine in ("auto", "memory")
+        and options.file_format in (None, "csv")
+    )
+
+
+_BINARY = {"0": 0, "1": 1}
+
+
+def _labels(rows: list[list[str]], index: int) -> list[int] | None:
+    """The column as 0/1, or None unless every value is exactly `0` or `1`."""
+    try:
+        return [_BINARY[row[index]] for row in rows]
+    except KeyError:
+        return None
+
+
+def _scores(rows: list[list[str]], index: int) -> list[float] | None:
+    found: list[float] = []
+    for row in rows:
+        value = row[index]
+        if _NUMBER.fullmatch(value) is None:
+            return None
+        if "." not in value and "e" not in value.lower() and len(value.lstrip("-")) > _LONGEST_EXACT_INTEGER:
+            return None
+        number = float(value)
+        if not math.isfinite(number):
+            return None
+        found.append(number)
+    return found
+
+
+def _groups(rows: list[list[str]], index: int, cells: list[int], max_groups: int) -> dict[str, list[int]] | None:
+    counted: dict[str | None, list[int]] = {}
+    for row, cell in zip(rows, cells, strict=True):
+        value: str | None = row[index]
+        if value in NULL_TOKENS:
+            value = None
+        elif value == MISSING_GROUP:
+            return None
+        found = counted.get(value)
+        if found is None:
+            found = counted[value] = [0, 0, 0, 0]
+        found[cell] += 1
+    present = sum(1 for name in counted if name is not None)
+    if not present or present > max_groups:
+        return None
+    return {MISSING_GROUP if name is None else name: found for name, found in counted.items()}
