@@ -82,7 +82,9 @@ def register(app: typer.Typer) -> None:
         input_format: Optional[str] = typer.Option(
             None, "--input-format", help="csv | parquet | jsonl (default: from the file name)."
         ),
-        format: str = typer.Option("text", "--format", "-f", help="What to print: text (tables) or json."),
+        format: str = typer.Option(
+            "text", "--format", "-f", help="What to print: text (tables), json, html (a page of charts) or svg."
+        ),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the fairness JSON here."),
         config: Optional[Path] = typer.Option(
             None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
@@ -90,8 +92,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Compute fairness evidence (per-group rates and disparity metrics) from predictions."""
         try:
-            if format not in ("text", "json"):
-                raise UsageError(f"unknown --format {format!r}; choose text or json")
+            if format not in ("text", "json", "html", "svg"):
+                raise UsageError(f"unknown --format {format!r}; choose text, json, html or svg")
             from checker.config import load_config
             from checker.fairness.options import FairnessOptions, parse_reference
 
@@ -147,12 +149,27 @@ def register(app: typer.Typer) -> None:
             if format == "json":
                 if output is None:
                     write(text)
+            elif format in ("html", "svg"):
+                write(render_charts(document, format, settings))
             else:
                 write(render_text(document))
                 if output is not None:
                     write(f"wrote {output}\n")
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
+
+
+def render_charts(document: dict[str, Any], format: str, settings: Any) -> str:
+    """The HTML page or SVG of the charts, with the thresholds `comply check` would judge by."""
+    from checker.engine.thresholds import apply_thresholds, requested
+    from checker.report.fairness_html import fairness_html, fairness_svg
+    from checker.resources import policies_dir
+
+    data = json.loads((policies_dir() / "data.json").read_text(encoding="utf-8"))
+    thresholds_settings, deviations = requested(settings)
+    merged, _ = apply_thresholds(data, thresholds_settings, deviations)
+    thresholds = merged.get("comply", {}).get("thresholds", {})
+    return fairness_html(document, thresholds) if format == "html" else fairness_svg(document, thresholds)
 
 
 def render_text(document: dict[str, Any]) -> str:

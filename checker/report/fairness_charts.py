@@ -46,6 +46,10 @@ class FeatureChart:
     """An HTML table with every number the chart shows (the chart's long text alternative)."""
     caption: str
     """How to read the chart, in words (its figcaption)."""
+    height: float
+    """The SVG's height (to stack charts in one SVG document)."""
+    metrics: str = ""
+    """An HTML table of the feature's disparity metrics, with their bootstrap intervals when computed."""
 
 
 def _number(value: Any) -> float | None:
@@ -63,7 +67,9 @@ def wilson(successes: float, trials: float, confidence: float) -> tuple[float, f
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)
+    high = 1.0 if successes >= trials else min(1.0, centre + half)
+    return low, high
 
 
 def confidence_of(document: Mapping[str, Any]) -> float:
@@ -203,6 +209,7 @@ def _rates_chart(
     )
     title = f"Fairness by {name}: selection rate, TPR and FPR per group"
     svg = figure(ident, title, description, height + 8, body)
+    metrics = metrics_table(name, feature, limits, confidence if _has_bootstrap(feature) else None)
     interval_head = f"{confidence:.0%} interval"
     table = (
         f'<table class="data"><caption>{html_text(title)}</caption><thead><tr><th scope="col">rate</th>'
@@ -215,7 +222,50 @@ def _rates_chart(
         "Bars: each group's rate; whiskers: its interval; dashed lines: the thresholds (a bar ending left of a "
         "line is outside it, and says so); hatched bars: groups too small to trust. Each panel has its own axis."
     )
-    return FeatureChart(name, svg, table, caption)
+    return FeatureChart(name, svg, table, caption, height + 8, metrics)
+
+
+def _has_bootstrap(feature: Mapping[str, Any]) -> bool:
+    metrics = feature.get("metrics")
+    return isinstance(metrics, Mapping) and any(
+        isinstance(entry, Mapping) and "ci" in entry for entry in metrics.values()
+    )
+
+
+def metrics_table(
+    name: str, feature: Mapping[str, Any], limits: Mapping[str, float | None], confidence: float | None
+) -> str:
+    """The disparity metrics of a feature: value, bootstrap interval (when computed), groups compared, threshold."""
+    metrics = feature.get("metrics")
+    if not isinstance(metrics, Mapping) or not metrics:
+        return ""
+    head = ["metric", "value"] + ([f"{confidence:.0%} bootstrap interval"] if confidence is not None else [])
+    head += ["groups compared", "threshold"]
+    rows = []
+    for metric in sorted(metrics):
+        entry = metrics[metric]
+        if not isinstance(entry, Mapping):
+            continue
+        value = _number(entry.get("value"))
+        cells = [str(metric), f"{value:.3f}" if value is not None else f"undefined: {entry.get('undefined', '')}"]
+        if confidence is not None:
+            interval = entry.get("ci")
+            low, high = [*interval, None, None][:2] if isinstance(interval, list) else (None, None)
+            shown_low, shown_high = _number(low), _number(high)
+            cells.append(
+                f"[{shown_low:.3f}, {shown_high:.3f}]" if shown_low is not None and shown_high is not None else "\u2013"
+            )
+        groups = entry.get("groups")
+        cells.append(" vs ".join(str(group) for group in groups) if isinstance(groups, list) else "")
+        limit = limits.get(str(metric))
+        direction = "at most" if str(metric).endswith(LOWER_IS_BETTER) else "at least"
+        cells.append(f"{direction} {limit:g}" if limit is not None else "")
+        rows.append("<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in cells) + "</tr>")
+    header = "".join(f'<th scope="col">{html_text(cell)}</th>' for cell in head)
+    return (
+        f'<table class="data"><caption>{html_text(f"Disparities across {name}")}</caption>'
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _table_row(
@@ -300,4 +350,4 @@ def _declared_chart(
         "Bars: each metric as declared; short dashed marks: its threshold (differences must stay left of it, "
         "ratios right of it). Declared numbers cannot be verified: give comply the predictions to compute them."
     )
-    return FeatureChart(name, svg, table, caption)
+    return FeatureChart(name, svg, table, caption, height + 8)

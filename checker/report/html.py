@@ -360,7 +360,7 @@ def _fairness(report: Report, card: CardResult, anchor: str) -> str:
         parts.append(
             f"<h4>By {html_text(chart.feature)}</h4>"
             f'<figure class="fairness" data-feature="{html_text(chart.feature)}">{chart.svg}'
-            f"<figcaption>{html_text(chart.caption)}</figcaption></figure>{chart.table}"
+            f"<figcaption>{html_text(chart.caption)}</figcaption></figure>{chart.table}{chart.metrics}"
         )
     if not charts:
         parts.append("<p>The fairness evidence names no sensitive feature.</p>")

@@ -74,7 +74,7 @@ class Browser:
     def __init__(self, binary: str, timeout: float = 60.0) -> None:
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="comply-chromium-")
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the browser; closed in close())
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
         # The child must find the pipe ends at fds 3 and 4: move them out of the way first (so the dup2
