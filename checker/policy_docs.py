@@ -72,6 +72,16 @@ as a **warning with its date**, never as a pass. `--timeline amended` (default) 
 """
 
 
+TRANSITION_INTRO = (
+    "**Already on the market (Art 111, `data.comply.transition`).** With `ai_act.placed_on_market` before a cut-off "
+    "(`*_placed_before`) a duty applies from the deadline instead: an Annex X large-scale IT system component by "
+    "`large_scale_it_deadline` (111(1)); any other high-risk system only after a significant change in design "
+    "(`ai_act.significant_change_since`: false, or the change's date), or by `public_authority_deadline` when intended "
+    "for public authorities (111(2)); a GPAI model by `gpai_deadline` (111(3)); 50(2) marking by `marking_deadline` "
+    "(111(4), amended timeline only). Art 5 is never deferred."
+)
+
+
 def _dates_table(data: Mapping[str, Any]) -> list[str]:
     dates = data.get("comply", {}).get("dates", {})
     timelines = sorted(dates)
@@ -80,6 +90,17 @@ def _dates_table(data: Mapping[str, Any]) -> list[str]:
     for group in groups:
         cells = [str(dates[timeline].get(group, "—")) for timeline in timelines]
         lines.append(f"| `{group}` | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _transition_table(data: Mapping[str, Any]) -> list[str]:
+    transition = data.get("comply", {}).get("transition", {})
+    timelines = sorted(transition)
+    names = sorted({name for timeline in timelines for name in transition[timeline]})
+    lines = ["| Art 111 date | " + " | ".join(timelines) + " |", "|---" * (len(timelines) + 1) + "|"]
+    for name in names:
+        cells = [str(transition[timeline].get(name, "—")) for timeline in timelines]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -134,6 +155,8 @@ def render_markdown(bundle: PolicyBundle) -> str:
     rules = list(rules)
     lines = [INTRO.rstrip("\n"), ""]
     lines.extend(_dates_table(bundle.data))
+    lines.extend(["", TRANSITION_INTRO, ""])
+    lines.extend(_transition_table(bundle.data))
     lines.extend(["", "## Numbers fixed by the AI Act (`data.comply.law`: cannot be changed)", ""])
     lines.extend(_law_table(bundle.data))
     lines.extend(

@@ -8,6 +8,7 @@
 package comply.classification
 
 import data.comply.lib.dates
+import data.comply.lib.transition
 import rego.v1
 
 # ---------------------------------------------------------------------------------------------
@@ -685,7 +686,14 @@ other_reasons contains {"basis": "art25.1", "text": "the deployer changed the in
 	is_true(deployment, "modified_intended_purpose")
 }
 
-all_reasons := ((((prohibited_reasons | high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons)
+marks_content if {
+	some d in duty
+	d.id == "art50.2.machine_readable_marking"
+}
+
+marking_owed := true if marks_content else := false
+
+all_reasons := (((((prohibited_reasons | high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons) | transition.reasons(tier, gpai, marking_owed))
 
 reason_key(r) := sprintf("%s|%s", [r.basis, r.text])
 
@@ -1025,15 +1033,18 @@ duty contains {"id": ext.id, "group": extension_group(ext.group)} if {
 
 extension_group(group) := high_risk_group if group == "high_risk" else := group
 
-in_force_now(group) := true if dates.in_force(group) else := false
+in_force_now(group, since) := true if transition.in_force(group, since) else := false
 
-dated(d) := {"id": d.id, "applies_from": dates.applies_from(d.group), "in_force": in_force_now(d.group)} if {
-	dates.applies_from(d.group)
+# Each duty's date is its group's, unless Art 111 moves it for a system or model already on the
+# market (comply.lib.transition).
+dated(d) := {"id": d.id, "applies_from": since, "in_force": in_force_now(d.group, since)} if {
+	since := transition.applies_from(dates.timeline, tier, d)
 } else := {"id": d.id, "applies_from": null, "in_force": true} if {
 	d.group == "organisation"
 }
 
-obligation_ids := {d.id | some d in duty}
+# Art 111(2): the high-risk duties of a legacy system no significant change brought under the Act.
+obligation_ids := {d.id | some d in duty; not transition.suspended(dates.timeline, tier, d)}
 
 # One entry per id even if two paths produce it (the earliest-named group wins, deterministically).
 obligation_group(id) := min({d.group | some d in duty; d.id == id})

@@ -1471,6 +1471,114 @@ test_fraud_detection if {
 	ids(r) == ["art4.ai_literacy"]
 }
 
+case_generator_placed_before_marking_amended := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"content_types": [
+				"text"
+			],
+			"generates_synthetic_content": true,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2026-03-01",
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Text generator on the market since March 2026"
+		},
+		"model_details": {
+			"name": "generator-placed-before-marking-amended",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2026-11-01",
+		"timeline": "amended"
+	}
+}
+
+test_generator_placed_before_marking_amended if {
+	r := classify(case_generator_placed_before_marking_amended)
+	r.tier == "limited"
+	r.gpai == "none"
+	bases(r) == ["art111.4", "art50.2"]
+	ids(r) == ["art4.ai_literacy", "art50.2.machine_readable_marking"]
+	false in {o.in_force | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
+	"2026-12-02" in {o.applies_from | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
+}
+
+case_generator_placed_before_marking_original := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"content_types": [
+				"text"
+			],
+			"generates_synthetic_content": true,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2026-03-01",
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Text generator on the market since March 2026"
+		},
+		"model_details": {
+			"name": "generator-placed-before-marking-original",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2026-11-01",
+		"timeline": "original"
+	}
+}
+
+test_generator_placed_before_marking_original if {
+	r := classify(case_generator_placed_before_marking_original)
+	r.tier == "limited"
+	r.gpai == "none"
+	bases(r) == ["art50.2"]
+	ids(r) == ["art4.ai_literacy", "art50.2.machine_readable_marking"]
+	true in {o.in_force | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
+	"2026-08-02" in {o.applies_from | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
+}
+
 case_gpai_below_threshold := {
 	"card": {
 		"ai_act": {
@@ -1736,6 +1844,97 @@ test_gpai_open_weights if {
 	r.gpai == "gpai"
 	bases(r) == ["art3.63"]
 	ids(r) == ["art4.ai_literacy", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
+}
+
+case_gpai_placed_2024 := {
+	"card": {
+		"ai_act": {
+			"artifact": "model",
+			"general_purpose": true,
+			"open_weights": false,
+			"placed_on_market": "2024-06-01",
+			"role": "provider",
+			"training_compute_flops": 5e+24
+		},
+		"intended_use": {
+			"primary": "GPAI model released in 2024: Art 111(3) gives it until 2027-08-02"
+		},
+		"model_details": {
+			"name": "gpai-placed-2024",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2026-12-02",
+		"timeline": "original"
+	}
+}
+
+test_gpai_placed_2024 if {
+	r := classify(case_gpai_placed_2024)
+	r.tier == "minimal"
+	r.gpai == "gpai"
+	bases(r) == ["art111.3", "art3.63"]
+	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
+	false in {o.in_force | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
+	false in {o.in_force | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
+	false in {o.in_force | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
+	false in {o.in_force | some o in r.obligations; o.id == "art53.1.d.training_content_summary"}
+	true in {o.in_force | some o in r.obligations; o.id == "art4.ai_literacy"}
+	"2027-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
+	"2027-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
+	"2027-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
+	"2027-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.d.training_content_summary"}
+}
+
+case_gpai_placed_2025_09 := {
+	"card": {
+		"ai_act": {
+			"artifact": "model",
+			"general_purpose": true,
+			"open_weights": false,
+			"placed_on_market": "2025-09-15",
+			"role": "provider",
+			"training_compute_flops": 5e+24
+		},
+		"intended_use": {
+			"primary": "GPAI model released after 2025-08-02: Chapter V applies at once"
+		},
+		"model_details": {
+			"name": "gpai-placed-2025-09",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2026-12-02",
+		"timeline": "original"
+	}
+}
+
+test_gpai_placed_2025_09 if {
+	r := classify(case_gpai_placed_2025_09)
+	r.tier == "minimal"
+	r.gpai == "gpai"
+	bases(r) == ["art3.63"]
+	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
+	true in {o.in_force | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
+	true in {o.in_force | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
+	true in {o.in_force | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
+	true in {o.in_force | some o in r.obligations; o.id == "art53.1.d.training_content_summary"}
+	"2025-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
+	"2025-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
+	"2025-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
+	"2025-08-02" in {o.applies_from | some o in r.obligations; o.id == "art53.1.d.training_content_summary"}
 }
 
 case_gpai_systemic := {
@@ -2073,6 +2272,341 @@ test_judicial_assistant if {
 	"art4.ai_literacy" in ids(r)
 	"org.approval" in ids(r)
 	r.registration == "eu_database_public"
+}
+
+case_legacy_benefits_public_authority_changed := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2024-11-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"significant_change_since": "2028-03-01",
+			"use_cases": [
+				"essential_services.public_benefits"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Benefit eligibility scoring for a public authority since 2024, redesigned on 2028-03-01"
+		},
+		"model_details": {
+			"name": "legacy-benefits-public-authority-changed",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_benefits_public_authority_changed if {
+	r := classify(case_legacy_benefits_public_authority_changed)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.a", "art111.2"]
+	"art9.risk_management" in ids(r)
+	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
+	"2028-03-01" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
+}
+
+case_legacy_benefits_public_authority := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2024-11-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"significant_change_since": false,
+			"use_cases": [
+				"essential_services.public_benefits"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Benefit eligibility scoring for a public authority since 2024, unchanged"
+		},
+		"model_details": {
+			"name": "legacy-benefits-public-authority",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_benefits_public_authority if {
+	r := classify(case_legacy_benefits_public_authority)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.a", "art111.2"]
+	"art9.risk_management" in ids(r)
+	"art49.1.eu_database_registration" in ids(r)
+	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
+	true in {o.in_force | some o in r.obligations; o.id == "art4.ai_literacy"}
+	"2030-08-02" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
+	"2030-08-02" in {o.applies_from | some o in r.obligations; o.id == "art49.1.eu_database_registration"}
+}
+
+case_legacy_credit_change_unstated := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2025-03-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [
+				"essential_services.creditworthiness"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Credit scoring on the market since 2025, change not stated"
+		},
+		"model_details": {
+			"name": "legacy-credit-change-unstated",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_credit_change_unstated if {
+	r := classify(case_legacy_credit_change_unstated)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.b", "art111.2"]
+	"art9.risk_management" in ids(r)
+	true in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
+	"2027-12-02" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
+}
+
+case_legacy_credit_changed := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2025-03-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"significant_change_since": "2028-03-01",
+			"use_cases": [
+				"essential_services.creditworthiness"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Credit scoring on the market since 2025, redesigned on 2028-03-01"
+		},
+		"model_details": {
+			"name": "legacy-credit-changed",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_credit_changed if {
+	r := classify(case_legacy_credit_changed)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.b", "art111.2"]
+	"art9.risk_management" in ids(r)
+	"art49.1.eu_database_registration" in ids(r)
+	"art4.ai_literacy" in ids(r)
+	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
+	true in {o.in_force | some o in r.obligations; o.id == "art4.ai_literacy"}
+	"2028-03-01" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
+	"2028-03-01" in {o.applies_from | some o in r.obligations; o.id == "art49.1.eu_database_registration"}
+}
+
+case_legacy_credit_unchanged := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2025-03-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"significant_change_since": false,
+			"use_cases": [
+				"essential_services.creditworthiness"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Credit scoring on the market since 2025, design unchanged"
+		},
+		"model_details": {
+			"name": "legacy-credit-unchanged",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_credit_unchanged if {
+	r := classify(case_legacy_credit_unchanged)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.b", "art111.2"]
+	"art4.ai_literacy" in ids(r)
+	"org.approval" in ids(r)
+	"org.fairness.demographic_parity" in ids(r)
+	not "art9.risk_management" in ids(r)
+	not "art10.2.f.bias_examination" in ids(r)
+	not "art13.instructions_for_use" in ids(r)
+	not "art43.conformity_assessment" in ids(r)
+	not "art49.1.eu_database_registration" in ids(r)
+}
+
+case_legacy_visa_large_scale_it := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"large_scale_it_system": true,
+			"placed_on_market": "2026-01-15",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [
+				"migration.application_examination"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Visa-application triage inside an Annex X large-scale IT system since 2026"
+		},
+		"model_details": {
+			"name": "legacy-visa-large-scale-it",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_visa_large_scale_it if {
+	r := classify(case_legacy_visa_large_scale_it)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.7.c", "art111.1"]
+	"art9.risk_management" in ids(r)
+	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
+	"2030-12-31" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
 }
 
 case_machinery_self_assessed := {
@@ -2487,6 +3021,7 @@ test_nudify_app_before_ban if {
 	r.gpai == "none"
 	bases(r) == ["art5.1.ba", "art50.2", "art50.4"]
 	ids(r) == ["art5.1.ba", "art5.cease_placing_putting_into_service_and_use"]
+	false in {o.in_force | some o in r.obligations; o.id == "art5.1.ba"}
 }
 
 case_nudify_app_original_timeline := {

@@ -47,4 +47,6 @@ def test_case(path: Path) -> None:
             assert result[key] == expect[key], key
     for oid, in_force in expect.get("in_force", {}).items():
         assert {o["id"]: o["in_force"] for o in result["obligations"]}[oid] is in_force
+    for oid, since in expect.get("applies_from", {}).items():
+        assert {o["id"]: o["applies_from"] for o in result["obligations"]}[oid] == since, oid
     assert all(o["applies_from"] is None or o["applies_from"] <= "2030-12-31" for o in result["obligations"])

@@ -83,6 +83,14 @@ def render_cases() -> str:
         for key in ("missing_facts", "conformity_route", "registration", "declared_tier"):
             if key in expect:
                 lines.append(f"\tr.{key} == {json.dumps(expect[key])}")
+        for oid, in_force in expect.get("in_force", {}).items():
+            lines.append(
+                f"\t{json.dumps(in_force)} in {{o.in_force | some o in r.obligations; o.id == {json.dumps(oid)}}}"
+            )
+        for oid, since in expect.get("applies_from", {}).items():
+            lines.append(
+                f"\t{json.dumps(since)} in {{o.applies_from | some o in r.obligations; o.id == {json.dumps(oid)}}}"
+            )
         lines.append("}")
         lines.append("")
     return "\n".join(lines)
