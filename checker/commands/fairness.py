@@ -23,9 +23,10 @@ from checker.errors import ComplyError, UsageError
 def register(app: typer.Typer) -> None:
     @app.command()
     def fairness(
-        predictions: Optional[Path] = typer.Argument(
+        predictions: Optional[str] = typer.Argument(
             None,
-            help="Predictions file (.csv, .parquet, .jsonl); default: comply.yaml evidence.predictions.",
+            help="Predictions file (.csv, .parquet, .jsonl) or a partitioned Parquet directory (duckdb, spark; "
+            "spark also reads any location it can, e.g. s3a://...); default: comply.yaml evidence.predictions.",
             show_default=False,
         ),
         counts: Optional[Path] = typer.Option(
@@ -76,8 +77,30 @@ def register(app: typer.Typer) -> None:
         seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the bootstrap (default 0)."),
         confidence: Optional[float] = typer.Option(None, "--confidence", help="Interval coverage (default 0.95)."),
         engine: Optional[str] = typer.Option(
-            None, "--engine", help="memory | stream | duckdb | auto (default: memory up to 1 GiB, else stream)."
+            None,
+            "--engine",
+            help="memory | stream | duckdb | spark | auto (default: memory up to 1 GiB, else stream; "
+            "duckdb for a directory or a row filter).",
         ),
+        where: Optional[str] = typer.Option(
+            None, "--where", help="duckdb, spark: only the rows matching this SQL condition, e.g. \"region = 'EU'\"."
+        ),
+        period: Optional[str] = typer.Option(
+            None, "--period", help="duckdb, spark: only the rows of START/END (ISO dates, both included)."
+        ),
+        date_column: Optional[str] = typer.Option(
+            None, "--date-column", help="The date (or partition) column --period filters on (default decision_date)."
+        ),
+        spark_master: Optional[str] = typer.Option(
+            None,
+            "--spark-master",
+            help="spark: master URL (local[2], spark://host:7077, sc://host:15002 for Spark Connect); "
+            "default SPARK_REMOTE, else local[*].",
+        ),
+        table: Optional[str] = typer.Option(
+            None, "--table", help="spark: read this table (catalog name) instead of a path."
+        ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown only on a terminal)."),
         batch_rows: Optional[int] = typer.Option(None, "--batch-rows", help="Rows per batch when streaming."),
         input_format: Optional[str] = typer.Option(
             None, "--input-format", help="csv | parquet | jsonl (default: from the file name)."
@@ -92,6 +115,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Compute fairness evidence (per-group rates and disparity metrics) from predictions."""
         try:
+            from checker.progress import set_quiet
+
+            set_quiet(quiet)
             if format not in ("text", "json", "html", "svg"):
                 raise UsageError(f"unknown --format {format!r}; choose text, json, html or svg")
             from checker.config import load_config
@@ -115,6 +141,10 @@ def register(app: typer.Typer) -> None:
                 "seed": seed,
                 "confidence": confidence,
                 "engine": engine,
+                "where": where,
+                "period": period,
+                "date_column": date_column,
+                "spark_master": spark_master,
                 "batch_rows": batch_rows,
                 "file_format": input_format,
             }
@@ -129,20 +159,27 @@ def register(app: typer.Typer) -> None:
             counts_path = counts or (None if predictions else settings.evidence.get("counts"))
             if counts_path is not None and predictions is not None:
                 raise UsageError("give either a predictions file or --counts, not both")
+            if table is not None:
+                if predictions is not None or counts_path is not None:
+                    raise UsageError("give either a path or --table, not both")
+                chosen.setdefault("engine", "spark")
             if counts_path is not None:
                 chosen["count_column"] = count_column or chosen.get("count_column") or "n"
             elif count_column is not None:
                 raise UsageError("--count-column is for a counts table: pass it with --counts")
             options = FairnessOptions.from_mapping(chosen, where="fairness options")
             path = counts_path or predictions or settings.evidence.get("predictions")
-            if path is None:
+            if path is None and table is None:
                 raise UsageError("name a predictions file or --counts (or set evidence.predictions in comply.yaml)")
+            if table is not None and options.engine != "spark":
+                raise UsageError(f"--table is read by --engine spark, not {options.engine}")
             from checker.extras import require_fairness
 
             require_fairness("comply fairness")
             from checker.fairness.compute import compute_fairness
 
-            document = compute_fairness(path, options)
+            source = path if options.engine == "spark" or path is None else Path(path)
+            document = compute_fairness(source, options, table=table)
             text = json.dumps(document, indent=2, sort_keys=True, allow_nan=False) + "\n"
             if output is not None:
                 write_output(output, text)
@@ -172,6 +209,15 @@ def render_charts(document: dict[str, Any], format: str, settings: Any) -> str:
     return fairness_html(document, thresholds) if format == "html" else fairness_svg(document, thresholds)
 
 
+def _filter_line(provenance: dict[str, Any]) -> str:
+    parts = []
+    if isinstance(period := provenance.get("period"), dict):
+        parts.append(f"{period['column']} from {period['start']} to {period['end']}")
+    if "where" in provenance:
+        parts.append(f"where {provenance['where']}")
+    return " and ".join(parts)
+
+
 def render_text(document: dict[str, Any]) -> str:
     """The tables, as text (colour only on a terminal)."""
     from checker.fairness.render import fairness_tables
@@ -180,10 +226,14 @@ def render_text(document: dict[str, Any]) -> str:
     console = text_console(buffer, width=120)
     rows = document["rows"]
     provenance = document["provenance"]
+    digest = f", sha256 {provenance['sha256'][:12]}..." if "sha256" in provenance else ""
+    read = f", {provenance['engine']}" if provenance.get("engine") in ("duckdb", "spark") else ""
     console.print(
-        f"{provenance['file']} ({provenance['format']}, sha256 {provenance['sha256'][:12]}...): "
+        f"{provenance['file']} ({provenance['format']}{read}{digest}): "
         f"{rows['used']} of {rows['total']} rows used, {rows['excluded']} excluded (missing label, prediction or score)"
     )
+    if "period" in provenance or "where" in provenance:
+        console.print(f"rows read: {_filter_line(provenance)}")
     for table in fairness_tables(document):
         console.print()
         console.print(table)

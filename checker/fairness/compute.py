@@ -21,13 +21,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from checker.errors import InputError
+from checker.errors import InputError, UsageError
 from checker.fairness.bootstrap import bootstrap_intervals
 from checker.fairness.counts import CELLS, Counter, UnitCounts, check_row_counts
+from checker.fairness.dataset import data_files, directory_digest, directory_size
 from checker.fairness.metrics import disparities, gaps, rates
 from checker.fairness.names import RATES
-from checker.fairness.options import MEMORY_ENGINE_MAX_BYTES, MISSING_GROUP, FairnessOptions
+from checker.fairness.options import (
+    FILTERING_ENGINES,
+    MEMORY_ENGINE_MAX_BYTES,
+    MISSING_GROUP,
+    FairnessOptions,
+    parse_period,
+)
 from checker.fairness.readers import check_columns, check_file, detect_format, file_digest, read_batches
+from checker.progress import progress, showing
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,24 +43,53 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def choose_engine(engine: str, size: int) -> str:
-    """`auto` reads files up to 1 GiB whole and streams bigger ones."""
-    if engine != "auto":
-        return engine
-    return "memory" if size <= MEMORY_ENGINE_MAX_BYTES else "stream"
+def choose_engine(options: FairnessOptions, size: int, *, directory: bool = False) -> str:
+    """`auto` reads files up to 1 GiB whole and streams bigger ones; a partitioned directory or a row
+    filter needs an engine that reads directories and filters where it reads: DuckDB."""
+    if options.engine != "auto":
+        engine = options.engine
+    elif directory or options.filtered:
+        engine = "duckdb"
+    else:
+        engine = "memory" if size <= MEMORY_ENGINE_MAX_BYTES else "stream"
+    if directory and engine not in FILTERING_ENGINES:
+        raise UsageError(f"a directory of Parquet files is read by --engine duckdb or spark, not {engine}")
+    return engine
 
 
-def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, Any]:
-    """The fairness document for the predictions file at `path`."""
+def compute_fairness(
+    path: Path | str | None,
+    options: FairnessOptions,
+    *,
+    table: str | None = None,
+    session: Any = None,
+) -> dict[str, Any]:
+    """The fairness document for the predictions at `path`: a file, or a partitioned Parquet directory
+    (DuckDB, Spark). With the Spark engine, `path` may be any location Spark reads (`s3a://...`) or
+    None with a `table` name; `session` is the SparkSession to run on (default: see `spark.session`)."""
+    if options.engine == "spark" or table is not None:
+        from checker.fairness.spark import fairness_on_spark
+
+        return fairness_on_spark(path, options, table=table, session=session)
     from checker.evidence.provenance import display_path, tool_version
 
+    if path is None:
+        raise UsageError("name a predictions file or directory")
     path = Path(path)
-    fmt = detect_format(path, options.file_format)
-    size = check_file(path)
-    engine = choose_engine(options.engine, size)
+    directory = path.is_dir()
+    if directory:
+        if options.count_column is not None:
+            raise InputError(f"{path}: a counts table is one file, not a directory")
+        files = data_files(path)
+        fmt = "parquet"
+        size = directory_size(files)
+    else:
+        fmt = detect_format(path, options.file_format)
+        size = check_file(path)
+    engine = choose_engine(options, size, directory=directory)
     counter = Counter(options)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        hashing = pool.submit(file_digest, path)
+        hashing = pool.submit(directory_digest, path, files) if directory else pool.submit(file_digest, path)
         try:
             if options.count_column is not None:
                 engine = "stream" if engine == "stream" else "memory"
@@ -62,15 +99,19 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
             elif engine == "duckdb":
                 from checker.fairness.duck import count_with_duckdb
 
-                count_with_duckdb(path, fmt, options, counter)
+                count_with_duckdb(path, fmt, options, counter, directory=directory)
             else:
-                for batch in read_batches(path, fmt, options, stream=engine == "stream"):
-                    counter.add(batch)
+                with progress(f"Counting {path.name}", total=_row_count(path, fmt), unit="rows") as bar:
+                    for batch in read_batches(path, fmt, options, stream=engine == "stream"):
+                        counter.add(batch)
+                        bar.update(advance=batch.num_rows)
         except InputError as err:
             message = str(err)
             raise InputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
         digest = hashing.result()
-    provenance = {
+    if options.filtered and counter.rows == 0:
+        raise InputError(f"{path}: no rows in the {options.filter_text()}")
+    provenance: dict[str, Any] = {
         "file": display_path(path),
         "sha256": digest,
         "bytes": size,
@@ -79,9 +120,33 @@ def compute_fairness(path: Path | str, options: FairnessOptions) -> dict[str, An
         "engine": engine,
         "comply_version": tool_version(),
     }
+    if directory:
+        provenance["files"] = len(files)
     if options.count_column is not None:
         provenance["counts"] = True
+    add_filter_provenance(provenance, options)
     return build_document(counter, options, provenance, where=str(path))
+
+
+def _row_count(path: Path, fmt: str) -> int | None:
+    """A Parquet file's row count from its footer, for the progress bar (None: unknown, or no bar)."""
+    if fmt != "parquet" or not showing():
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # the reader reports an unreadable file in its own words
+        return None
+
+
+def add_filter_provenance(provenance: dict[str, Any], options: FairnessOptions) -> None:
+    """Record which rows were read: the `where` condition and the period, as given."""
+    if options.where is not None:
+        provenance["where"] = options.where
+    if options.period is not None:
+        start, end = parse_period(options.period)
+        provenance["period"] = {"start": start.isoformat(), "end": end.isoformat(), "column": options.date_column}
 
 
 def fairness_from_table(

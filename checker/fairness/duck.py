@@ -10,13 +10,17 @@ way Arrow's reader would type them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.errors import InputError, one_line
-from checker.fairness.counts import PRED_FROM_SCORE, ROWS, SCORE_MISSING, SCORE_SUM, Counter
+from checker.errors import InputError, UsageError, one_line
+from checker.fairness.counts import ROWS, Counter
+from checker.fairness.dataset import data_files, is_delta_table
+from checker.fairness.grouping import Dialect, grouped_sql
 from checker.fairness.options import FairnessOptions
 from checker.fairness.readers import NULL_TOKENS, check_columns
+from checker.progress import Bar, polled
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -34,9 +38,18 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def source_sql(path: Path, fmt: str, options: FairnessOptions, *, typed: bool = True) -> str:
-    """The table function that scans `path` (CSV sensitive columns as text, shared missing tokens)."""
+DUCKDB = Dialect(quote=quote, not_finite=lambda value: f"NOT isfinite({value})")
+
+
+def source_sql(
+    path: Path, fmt: str, options: FairnessOptions, *, typed: bool = True, files: Sequence[Path] = ()
+) -> str:
+    """The table function that scans `path` (CSV sensitive columns as text, shared missing tokens);
+    with `files`, the data files of a partitioned directory, partition values as columns."""
     location = _literal(str(path))
+    if files:
+        listed = ", ".join(_literal(str(file)) for file in files)
+        return f"read_parquet([{listed}], hive_partitioning = true)"
     if fmt == "parquet":
         return f"read_parquet({location})"
     if fmt == "jsonl":
@@ -49,39 +62,38 @@ def source_sql(path: Path, fmt: str, options: FairnessOptions, *, typed: bool = 
     return f"read_csv({location}, header=true, types={{{types}}}, nullstr=[{nulls}])"
 
 
-def grouped_sql(path: Path, fmt: str, options: FairnessOptions) -> str:
-    """The GROUP BY query whose rows the Counter counts with weights."""
-    keys = [quote(name) for name in options.sensitive] + [quote(options.y_true)]
-    selects = list(keys)
-    if options.y_pred is not None:
-        selects.append(quote(options.y_pred))
-        keys.append(quote(options.y_pred))
-    if options.score is not None:
-        score = f"CAST({quote(options.score)} AS DOUBLE)"
-        missing = f"({score} IS NULL OR NOT isfinite({score}))"
-        selects.append(f"{missing} AS {quote(SCORE_MISSING)}")
-        keys.append(missing)
-        selects.append(f"sum(CASE WHEN {missing} THEN 0 ELSE {score} END) AS {quote(SCORE_SUM)}")
-        if options.y_pred is None:
-            decided = f"CAST(coalesce({score} >= {float(options.threshold)!r} AND NOT {missing}, false) AS TINYINT)"
-            selects.append(f"{decided} AS {quote(PRED_FROM_SCORE)}")
-            keys.append(decided)
-    selects.append(f"count(*) AS {quote(ROWS)}")
-    return f"SELECT {', '.join(selects)} FROM {source_sql(path, fmt, options)} GROUP BY {', '.join(keys)}"
-
-
-def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: Counter) -> None:
-    """Scan `path` with DuckDB and add its grouped counts to `counter`."""
+def count_with_duckdb(
+    path: Path, fmt: str, options: FairnessOptions, counter: Counter, *, directory: bool = False
+) -> None:
+    """Scan `path` (a file, or a partitioned directory) with DuckDB and add its grouped counts to
+    `counter`. A row filter is applied to the scan (DuckDB skips the partitions and row groups it
+    excludes) and parsed as one expression by DuckDB's relational API, so it cannot be a statement."""
     from checker.extras import require
 
     duckdb = require("duckdb", "duckdb", "the duckdb engine")
+    files: list[Path] = []
+    if directory:
+        if is_delta_table(path):
+            raise InputError(
+                f"{path}: a Delta table (_delta_log/): its Parquet files may include removed ones; read it with "
+                "--engine spark"
+            )
+        files = data_files(path)
     connection = duckdb.connect(config={"threads": 2})
     try:
-        relation = connection.sql(grouped_sql(path, fmt, options))
-        # DuckDB 2.x calls it to_arrow_table, 1.x arrow
-        table = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
+        source = source_sql(path, fmt, options, files=files)
+        condition = options.row_filter(quote)
+        if condition is None:
+            relation = connection.sql(grouped_sql(source, options, DUCKDB))
+        else:
+            relation = _filtered(connection, duckdb, source, path, options, condition).query(
+                "comply_rows", grouped_sql("comply_rows", options, DUCKDB)
+            )
+        with polled(f"DuckDB: counting {path.name}", lambda bar: _query_progress(connection, bar)):
+            # DuckDB 2.x calls it to_arrow_table, 1.x arrow
+            table = (getattr(relation, "to_arrow_table", None) or relation.arrow)()
     except duckdb.Error as err:
-        _explain(connection, path, fmt, options)
+        _explain(connection, path, fmt, options, files)
         raise InputError(f"{path}: duckdb cannot read it as {fmt}: {one_line(str(err))}") from None
     finally:
         connection.close()
@@ -95,12 +107,38 @@ def count_with_duckdb(path: Path, fmt: str, options: FairnessOptions, counter: C
     counter.add(table, weights=ROWS)
 
 
-def _explain(connection: Any, path: Path, fmt: str, options: FairnessOptions) -> None:
+def _query_progress(connection: Any, bar: Bar) -> None:
+    """DuckDB's own estimate of the running query's progress (percent; -1 before it starts)."""
+    done = float(connection.query_progress())
+    if done >= 0:
+        bar.update(completed=done)
+
+
+def _filtered(connection: Any, duckdb: Any, source: str, path: Path, options: FairnessOptions, condition: str) -> Any:
+    """The scan with the row filter applied; a filter that does not parse or names no column is the
+    filter's error, not the file's."""
+    relation = connection.sql(f"SELECT * FROM {source}")
+    columns = list(relation.columns)
+    check_columns(path, columns, options)
+    if options.period is not None and options.date_column not in columns:
+        raise InputError(
+            f"--period: no column {options.date_column!r} to filter on (columns: {', '.join(columns[:20])}); "
+            "name it with --date-column"
+        )
+    try:
+        return relation.filter(condition)
+    except duckdb.Error as err:
+        raise UsageError(
+            f"--where {options.where!r} is not a condition DuckDB can apply: {one_line(str(err))}"
+        ) from None
+
+
+def _explain(connection: Any, path: Path, fmt: str, options: FairnessOptions, files: Sequence[Path] = ()) -> None:
     """After a failed query, say what is wrong in comply's words when it is a missing column or a
     score that is not a number (checked only then: describing the file first costs every run)."""
     try:
         described = connection.execute(
-            f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False)}"
+            f"DESCRIBE SELECT * FROM {source_sql(path, fmt, options, typed=False, files=files)}"
         ).fetchall()
     except Exception:  # the file itself is unreadable: the query's own message says why
         return

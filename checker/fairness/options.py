@@ -8,14 +8,22 @@ nothing heavy, so building it costs nothing on the pre-commit path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
 from checker.errors import UsageError
 
-ENGINES = ("auto", "memory", "stream", "duckdb")
-"""`auto` reads files up to `MEMORY_ENGINE_MAX_BYTES` whole and streams larger ones."""
+ENGINES = ("auto", "memory", "stream", "duckdb", "spark")
+"""`auto` reads files up to `MEMORY_ENGINE_MAX_BYTES` whole and streams larger ones; a directory or a
+row filter (`where`, `period`) goes to DuckDB."""
+
+FILTERING_ENGINES = ("duckdb", "spark")
+"""The engines that read partitioned directories and filter rows where the data is read."""
+
+DEFAULT_DATE_COLUMN = "decision_date"
+"""The column `period` filters on unless `date_column` names another."""
 
 MEMORY_ENGINE_MAX_BYTES = 1 << 30
 """Files above 1 GiB are streamed by the `auto` engine, so memory stays bounded whatever the size."""
@@ -60,7 +68,16 @@ class FairnessOptions:
         combination of (sensitive values, y_true, y_pred) and this column says how many rows it
         stands for (a whole number >= 0). Needs `y_pred`; a score cannot come from counts.
     Reading:
-      engine: auto | memory | stream | duckdb; batch_rows: rows per batch when streaming Parquet
+    Rows (DuckDB and Spark engines, which read partitioned directories and push filters down):
+      where: a SQL boolean expression over the columns (`region = 'EU'`), parsed by the engine as
+        one expression, never as a statement.
+      period: `START/END` (ISO dates, both included): the rows whose `date_column` (default
+        `decision_date`, typically the partition column) falls in it.
+    Spark:
+      spark_master: the master URL (`local[2]`, `spark://host:7077`, `sc://host:15002` for Spark
+        Connect); default: the active session, else `SPARK_REMOTE`, else `local[*]`.
+    Reading:
+      engine: auto | memory | stream | duckdb | spark; batch_rows: rows per batch when streaming Parquet
         (CSV and JSON Lines stream in 4 MiB blocks); file_format: csv | parquet | jsonl, or None to
         tell from the file name.
     """
@@ -80,6 +97,10 @@ class FairnessOptions:
     seed: int = 0
     confidence: float = 0.95
     count_column: str | None = None
+    where: str | None = None
+    period: str | None = None
+    date_column: str = DEFAULT_DATE_COLUMN
+    spark_master: str | None = None
     engine: str = "auto"
     batch_rows: int = 1_000_000
     file_format: str | None = None
@@ -119,6 +140,19 @@ class FairnessOptions:
             raise UsageError("fairness: batch_rows must be at least 1")
         if self.file_format not in (None, "csv", "parquet", "jsonl"):
             raise UsageError(f"fairness: format must be csv, parquet or jsonl, got {self.file_format!r}")
+        if self.where is not None and not self.where.strip():
+            raise UsageError("fairness: --where is empty; give a SQL condition such as \"region = 'EU'\"")
+        if self.period is not None:
+            parse_period(self.period)
+        if not self.date_column:
+            raise UsageError("fairness: name the date column of --period (--date-column)")
+        if self.filtered and self.engine not in (*FILTERING_ENGINES, "auto"):
+            raise UsageError(
+                f"fairness: --where and --period filter rows where they are read: use --engine duckdb or spark, "
+                f"not {self.engine}"
+            )
+        if self.filtered and self.count_column is not None:
+            raise UsageError("fairness: --where and --period apply to predictions, not to a counts table")
         unknown = [feature for feature, _ in self.reference_groups if feature not in self.sensitive]
         if unknown:
             raise UsageError(f"fairness: reference group given for {unknown[0]!r}, which is not a sensitive column")
@@ -133,6 +167,32 @@ class FairnessOptions:
         """Every column the computation reads, in a stable order."""
         named = (*self.sensitive, self.y_true, self.y_pred, self.score, self.count_column)
         return tuple(dict.fromkeys(column for column in named if column is not None))
+
+    @property
+    def filtered(self) -> bool:
+        """Whether only some rows are read (a `where` condition or a `period`)."""
+        return self.where is not None or self.period is not None
+
+    def row_filter(self, quote: Callable[[str], str]) -> str | None:
+        """The rows to read as one SQL condition (DuckDB and Spark SQL alike), `quote` quoting the date
+        column; None when every row is read. The period compares dates, so a timestamp column's
+        last day is included whole."""
+        parts = []
+        if self.where is not None:
+            parts.append(f"({self.where})")
+        if self.period is not None:
+            start, end = parse_period(self.period)
+            parts.append(f"(CAST({quote(self.date_column)} AS DATE) BETWEEN DATE '{start}' AND DATE '{end}')")
+        return " AND ".join(parts) or None
+
+    def filter_text(self) -> str:
+        """The filter as a reader would say it, for messages: `period 2026-06-01/2026-11-30 of decision_date`."""
+        parts = []
+        if self.period is not None:
+            parts.append(f"period {self.period} (on {self.date_column})")
+        if self.where is not None:
+            parts.append(f"--where {self.where!r}")
+        return " and ".join(parts)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], *, where: str = "fairness") -> FairnessOptions:
@@ -184,6 +244,22 @@ def _coerce_option(key: str, value: Any, where: str) -> Any:
     if value is not None and not isinstance(value, str):
         raise UsageError(f"{where}.{key}: expected text, got {value!r}")
     return value
+
+
+def parse_period(text: str) -> tuple[dt.date, dt.date]:
+    """`2026-06-01/2026-11-30` as (start, end), both included; anything else is a usage error."""
+    start_text, sep, end_text = text.partition("/")
+    try:
+        if not sep:
+            raise ValueError
+        start, end = dt.date.fromisoformat(start_text.strip()), dt.date.fromisoformat(end_text.strip())
+    except ValueError:
+        raise UsageError(
+            f"fairness: --period expects START/END as ISO dates (2026-06-01/2026-11-30), got {text!r}"
+        ) from None
+    if end < start:
+        raise UsageError(f"fairness: --period {text!r} ends before it starts")
+    return start, end
 
 
 def label_text(value: Any) -> str:
