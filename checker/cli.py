@@ -27,7 +27,12 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def build_app() -> typer.Typer:
+def build_app(argv: Sequence[str] | None = None) -> typer.Typer:
+    """The app with every command, or with only the one `argv` invokes.
+
+    Typer reads the signature of every registered command (evaluating its annotations) when it builds
+    the click group, and each command module imports what its options need: a pre-commit hook running
+    `comply check` pays only for `check`. Help, an unknown command or none get every command."""
     app = typer.Typer(
         name="comply",
         help="Policy-as-code compliance gate for machine-learning models (EU AI Act and your own rules).",
@@ -45,10 +50,22 @@ def build_app() -> typer.Typer:
     ) -> None:
         """comply: check model cards and their evidence against policy."""
 
-    for name in COMMAND_MODULES:
+    for name in _invoked(argv) or COMMAND_MODULES:
         module = importlib.import_module(f"checker.commands.{name}")
         module.register(app)
     return app
+
+
+def _invoked(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The command module of the command `argv` names (`audit-log` -> `audit_log`), or ()."""
+    for arg in argv or ():
+        if arg.startswith("-"):
+            if arg in ("--help", "-h"):  # the root's help lists every command
+                return ()
+            continue
+        module = arg.replace("-", "_")
+        return (module,) if module in COMMAND_MODULES and module.replace("_", "-") == arg else ()
+    return ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,9 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from typer._click import exceptions as click_exceptions
     from typer.exceptions import Abort
 
-    app = build_app()
+    args = list(sys.argv[1:] if argv is None else argv)
+    app = build_app(args)
     try:
-        result = app(args=list(sys.argv[1:] if argv is None else argv), prog_name="comply", standalone_mode=False)
+        result = app(args=args, prog_name="comply", standalone_mode=False)
     except ComplyError as err:
         return fail(err)
     except click_exceptions.UsageError as err:

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import typer
 
+from checker.commands.common import continued_head
 from checker.console import fail, write
 from checker.errors import ComplyError, UsageError
 
@@ -203,19 +204,3 @@ def register(app: typer.Typer) -> None:
 
 EXPECT_HEAD_HELP = "A head hash recorded earlier: that entry must still be in the log (catches a cut-off tail)."
 CONTINUES_HELP = "The earlier log file this one continues, or its head hash (rotated or pruned logs)."
-
-
-def continued_head(value: str | None) -> str | None:
-    """--continues: a 64-hex head hash, or a log file whose last entry's hash is taken."""
-    from checker.audit import HASH_FIELD, last_entry
-    from checker.evidence.audit_log import HEX_DIGITS
-
-    if value is None or (len(value) == 64 and set(value) <= HEX_DIGITS):
-        return value
-    if not Path(value).is_file():
-        raise UsageError(f"--continues: {value!r} is neither a 64-hex head hash nor a log file")
-    entry = last_entry(value) or {}
-    head = entry.get(HASH_FIELD)
-    if not isinstance(head, str):
-        raise UsageError(f"--continues: {value}: has no last entry with a content_hash")
-    return head

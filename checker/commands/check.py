@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
-        from checker.commands.audit_log import continued_head
+        from checker.commands.common import continued_head
         from checker.evidence.assemble import EvidencePaths
         from checker.evidence.loader import start_run
         from checker.report import FORMATS

@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from checker.errors import UsageError
+
 
 def check_date(value: Optional[str]) -> Optional[str]:
     """Typer callback for `--reference-date`: an ISO date, normalised, or a usage error."""
@@ -27,3 +29,21 @@ def write_output(path: Path, text: str) -> None:
 
     refuse_inputs([Destination("output", path)], INPUT_FILES)
     write_file_atomically(path, text)
+
+
+def continued_head(value: str | None) -> str | None:
+    """--continues: a 64-hex head hash, or a log file whose last entry's hash is taken."""
+    if value is None:
+        return None
+    from checker.audit import HASH_FIELD, last_entry
+    from checker.evidence.audit_log import HEX_DIGITS
+
+    if len(value) == 64 and set(value) <= HEX_DIGITS:
+        return value
+    if not Path(value).is_file():
+        raise UsageError(f"--continues: {value!r} is neither a 64-hex head hash nor a log file")
+    entry = last_entry(value) or {}
+    head = entry.get(HASH_FIELD)
+    if not isinstance(head, str):
+        raise UsageError(f"--continues: {value}: has no last entry with a content_hash")
+    return head
