@@ -17,7 +17,7 @@ from checker import __version__
 from checker.console import fail
 from checker.errors import ComplyError
 
-COMMAND_MODULES = ("check", "diff", "classify", "explain", "policy", "fairness", "audit_log", "card", "init")
+COMMAND_MODULES = ("check", "diff", "classify", "explain", "policy", "fairness", "audit_log", "card", "docs", "init")
 """Modules under checker.commands, each exposing `register(app)`, in help order."""
 
 

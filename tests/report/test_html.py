@@ -23,7 +23,7 @@ HEADINGS = ["Risk tier", "Articles", "Readiness timeline", "Fairness", "Audit lo
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "main", "footer", "nav", "section", "h1", "h2",
     "h3", "h4", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tr", "th", "td",
-    "code", "span", "br", "a", "figure", "figcaption", "svg", "desc", "defs", "pattern", "rect", "line", "text",
+    "code", "span", "strong", "br", "a", "figure", "figcaption", "svg", "desc", "defs", "pattern", "rect", "line", "text",
     "path", "circle",
 }  # fmt: skip
 HOSTILE_NAME = '</title><script>console.error("pwned")</script><img src="http://127.0.0.1:9/x.png" onerror="alert(1)">'
