@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -109,16 +112,48 @@ def session_for(options: FairnessOptions) -> tuple[Any, bool]:
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.session.timeZone", "UTC")
         )
-        session = builder.getOrCreate()
+        if target.startswith("local"):
+            # the GROUP BY's result is a few hundred rows: 200 shuffle partitions on one machine are 200 tasks
+            builder = builder.config("spark.sql.shuffle.partitions", str(max(2, os.cpu_count() or 2)))
+        with _jvm_output_to(_jvm_log()) as log:
+            try:
+                session = builder.getOrCreate()
+            except Exception as err:  # the JVM did not start: no Java, a bad master URL
+                raise UsageError(f"cannot start Spark on {target}: {spark_message(err)} (Spark's log: {log})") from None
     except ImportError as err:
         raise UsageError(
             f"Spark Connect ({target}) needs {err.name or 'its client libraries'}, which is not installed: "
             "pip install 'pyspark[connect]'"
         ) from None
-    except Exception as err:  # the JVM did not start: no Java, a bad master URL
+    except UsageError:
+        raise
+    except Exception as err:
         raise UsageError(f"cannot start Spark on {target}: {spark_message(err)}") from None
     session.sparkContext.setLogLevel("ERROR")
     return session, True
+
+
+def _jvm_log() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"comply-spark-{os.getpid()}.log"
+
+
+@contextmanager
+def _jvm_output_to(log: Path) -> Iterator[Path]:
+    """Start the JVM with its stderr on `log`: Spark logs a dozen lines at startup (and its stack traces
+    later) on the stderr it inherits, which would bury comply's one-line errors. Only the process-level
+    descriptor is swapped, for as long as the JVM takes to start; comply's own stderr is restored."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with log.open("ab") as handle:
+            os.dup2(handle.fileno(), 2)
+        yield log
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def read_source(session: Any, location: str | None, table: str | None, options: FairnessOptions) -> Any:
