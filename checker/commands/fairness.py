@@ -221,6 +221,7 @@ def _filter_line(provenance: dict[str, Any]) -> str:
 def render_text(document: dict[str, Any]) -> str:
     """The tables, as text (colour only on a terminal)."""
     from checker.fairness.render import fairness_tables
+    from checker.report.table import to_rich
 
     buffer = io.StringIO()
     console = text_console(buffer, width=120)
@@ -236,5 +237,5 @@ def render_text(document: dict[str, Any]) -> str:
         console.print(f"rows read: {_filter_line(provenance)}")
     for table in fairness_tables(document):
         console.print()
-        console.print(table)
+        console.print(to_rich(table))
     return buffer.getvalue()

@@ -1,8 +1,9 @@
-"""Rich tables for a fairness document: per-group rates with the worst gap, and the disparity metrics.
+"""Tables for a fairness document: per-group rates with the worst gap, and the disparity metrics.
 
 Used by `comply fairness --format text` and by the text report of `comply check` (one pair of tables
 per feature). Works on computed and declared documents alike: what a declared document lacks shows
-as a dash.
+as a dash. The tables are `TableSpec`s: rich draws them on a terminal, plain text elsewhere
+(`checker.report.table`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich.table import Table
-
 from checker.fairness.names import DISPARITIES, RATES
+from checker.report.table import Column, TableSpec
 
 _RATE_HEADERS = {
     "base_rate": "base",
@@ -26,9 +26,9 @@ _RATE_HEADERS = {
 }
 
 
-def fairness_tables(document: Mapping[str, Any]) -> list[Table]:
+def fairness_tables(document: Mapping[str, Any]) -> list[TableSpec]:
     """For each feature: its per-group table (with a `worst gap` row) and its metrics table."""
-    tables: list[Table] = []
+    tables: list[TableSpec] = []
     features = document.get("features")
     if not isinstance(features, Mapping):
         return tables
@@ -48,14 +48,15 @@ def _number(value: Any, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> Table:
+def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> TableSpec:
     source = document.get("source", "computed")
-    table = Table(title=f"Fairness by {name} ({source})", title_justify="left", show_edge=False)
-    table.add_column("group")
-    table.add_column("rows", justify="right")
-    for rate in RATES:
-        table.add_column(_RATE_HEADERS[rate], justify="right")
-    table.add_column("flags")
+    columns = [
+        Column("group"),
+        Column("rows", justify="right"),
+        *(Column(_RATE_HEADERS[rate], justify="right") for rate in RATES),
+        Column("flags"),
+    ]
+    table = TableSpec(columns, title=f"Fairness by {name} ({source})", title_justify="left")
     for group, entry in feature["groups"].items():
         entry = entry if isinstance(entry, Mapping) else {}
         count = entry.get("count")
@@ -78,18 +79,19 @@ def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, 
     return table
 
 
-def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> Table:
+def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str, Any]) -> TableSpec:
     bootstrap = document.get("bootstrap")
     confidence = bootstrap.get("confidence") if isinstance(bootstrap, Mapping) else None
     interval_header = f"{confidence:.0%} interval" if isinstance(confidence, float) else "interval"
     reference = feature.get("reference_group")
     caption = f"reference group: {reference}" if reference else None
-    table = Table(title=f"Disparities across {name}", title_justify="left", show_edge=False, caption=caption)
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    if confidence is not None:
-        table.add_column(interval_header, justify="right")
-    table.add_column("groups compared")
+    columns = [
+        Column("metric"),
+        Column("value", justify="right"),
+        *([Column(interval_header, justify="right")] if confidence is not None else []),
+        Column("groups compared"),
+    ]
+    table = TableSpec(columns, title=f"Disparities across {name}", title_justify="left", caption=caption)
     found = feature.get("metrics")
     metrics: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     for metric in DISPARITIES:

@@ -8,7 +8,8 @@ summary once, last. `quiet` keeps only the failures and the summary: what a pre-
 The report is built once as styled lines (`Line`), then written by one of two backends: plain text when
 colour is off (a pipe, CI, pre-commit: no rich import, nothing to measure), rich when colour is on (a
 terminal). Both give the same characters; rich only adds colour. Tables (fairness numbers, the
-multi-card summary) are drawn by rich in both, as they always were. Every piece of card text passes
+multi-card summary) are `TableSpec`s: plain text draws the ones it can draw exactly as rich does
+(`checker.report.table`), rich the rest. Every piece of card text passes
 through `checker.report.sanitize` and no line can start a workflow command.
 """
 
@@ -31,9 +32,10 @@ from checker.report.model import (
     summary_line,
 )
 from checker.report.sanitize import neutral_line, neutralise_commands
+from checker.report.table import Column, TableSpec, plain_text, to_rich
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "waived": "magenta"}
 TIER_STYLE = {
@@ -65,7 +67,7 @@ class Line:
 class Table:
     """A block drawn by rich (tables), built only when it is printed."""
 
-    build: Callable[[], RenderableType]
+    build: Callable[[], TableSpec]
     width: int | None = None
 
 
@@ -120,11 +122,14 @@ def _print_table(console: Console, table: Table) -> None:
     width = console.width
     if table.width is not None:
         console.width = table.width
-    console.print(table.build())
+    console.print(to_rich(table.build()))
     console.width = width
 
 
 def _table_text(table: Table, width: int, *, colour: bool) -> str:
+    plain = None if colour else plain_text(table.build(), table.width or width)
+    if plain is not None:
+        return plain
     buffer = io.StringIO()
     _print_table(text_console(buffer, colour=colour, width=width), table)
     return buffer.getvalue()
@@ -281,27 +286,22 @@ def _fairness(card: CardResult) -> list[Block]:
     return blocks
 
 
-def _ready(renderable: RenderableType) -> Callable[[], RenderableType]:
+def _ready(renderable: TableSpec) -> Callable[[], TableSpec]:
     return lambda: renderable
 
 
-def _summary_table(report: Report) -> RenderableType:
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    table = RichTable(title="Summary", title_justify="left", show_edge=False)
-    for column in ("card", "model", "tier", "failed", "warnings", "waived", "passed"):
-        table.add_column(
-            column,
-            justify="right" if column in {"failed", "warnings", "waived", "passed"} else "left",
-            no_wrap=True,
-        )
+def _summary_table(report: Report) -> TableSpec:
+    columns = [
+        Column(name, justify="right" if name in {"failed", "warnings", "waived", "passed"} else "left", no_wrap=True)
+        for name in ("card", "model", "tier", "failed", "warnings", "waived", "passed")
+    ]
+    table = TableSpec(columns, title="Summary", title_justify="left")
     for card in report.cards:
         counts = card.counts()
         table.add_row(
-            Text(safe(card.card)),
-            Text(safe(card.model_name)),
-            Text(safe(card.tier)),
+            safe(card.card),
+            safe(card.model_name),
+            safe(card.tier),
             str(counts["fail"]),
             str(counts["warn"]),
             str(counts["waived"]),
