@@ -162,12 +162,12 @@ def _rates_chart(
             notes = []
             if small:
                 count = _number(entry.get("count"))
-                notes.append(f"small group ({int(count) if count is not None else '?'} rows)")
+                notes.append(f"small ({int(count) if count is not None else '?'} rows)")
             beyond = value is not None and (
                 (floor is not None and value < floor - 1e-12) or (di_floor is not None and value < di_floor - 1e-12)
             )
             if beyond:
-                notes.append("below the line")
+                notes.append("below a line")
             if reference is not None and group == str(reference) and rate == "selection_rate":
                 notes.append("reference")
             interval = _interval(entry, numerator, denominator, confidence) if value is not None else None

@@ -93,6 +93,7 @@ def _card_section(report: Report, card: CardResult, index: int) -> str:
         f'<h2 id="{anchor}-name">{html_text(_card_name(card))}</h2>',
         f'<p class="lead">{status(_card_verdict(card))} {html_text(summary_line(card.counts()))} '
         f"&mdash; <code>{html_text(card.card)}</code></p>",
+        _attention(card),
         _tier(card),
         _articles(card),
         _timeline(report, card, anchor),
@@ -102,6 +103,15 @@ def _card_section(report: Report, card: CardResult, index: int) -> str:
         "</section>",
     ]
     return "\n".join(parts)
+
+
+def _attention(card: CardResult) -> str:
+    """Failures first, as in every format: what must be fixed (and the warnings), before the detail."""
+    chosen = [result for result in card.results if result.status in ("fail", "warn")]
+    if not chosen:
+        return ""
+    chosen.sort(key=lambda result: (STATUSES.index(result.status), article_sort_key(result.article), result.id))
+    return "<h3>Needs attention</h3>" + '<ul class="rules">' + "".join(_rule(result) for result in chosen) + "</ul>"
 
 
 # -- risk tier -----------------------------------------------------------------------------------------

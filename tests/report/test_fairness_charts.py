@@ -71,8 +71,8 @@ def test_lines_small_groups_and_references_are_drawn_and_said_in_words() -> None
     rates = charts[0]
     assert "allowed gap: highest \u2212 0.1 = 0.400 (demographic_parity_difference)" in rates.svg
     assert "disparate-impact floor: 0.8 \u00d7 reference north = 0.400" in rates.svg
-    assert "url(#t-1-hatch)" in rates.svg and "small group (12 rows)" in rates.svg
-    assert "0.250 [" in rates.svg and "below the line" in rates.svg
+    assert "url(#t-1-hatch)" in rates.svg and "small (12 rows)" in rates.svg
+    assert "0.250 [" in rates.svg and "below a line" in rates.svg
     assert "tiny &lt;b&gt;" in rates.svg and "<b>" not in rates.svg
     assert "Small groups (under 30 rows, hatched): tiny &lt;b&gt;." in rates.svg  # in the <desc>
     assert "[0.100, 0.400]" in rates.metrics and "bootstrap interval" in rates.metrics
