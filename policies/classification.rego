@@ -123,11 +123,29 @@ rbi_objectives := {"victim_search", "imminent_threat", "serious_crime_suspect"}
 # ---------------------------------------------------------------------------------------------
 # Role, artifact and scope (Art 2, Art 25).
 
-role := "provider" if {
-	is_true(deployment, "modified_intended_purpose")
-} else := ai.role if {
-	ai.role in {"provider", "deployer"}
-} else := "provider"
+# Roles are a set (Art 3(3)-(7)): an in-house system holds both the provider's and the deployer's
+# duties. `ai_act.role` is one role or a list; a deployer that changes the intended purpose becomes a
+# provider as well (Art 25(1)). With no role declared, both roles' duties are listed and marked
+# assumed; comply check then judges the provider's evidence only (the role a model card is written
+# by), never fewer duties than before.
+role_names := {"provider", "deployer", "importer", "distributor"}
+
+stated_roles := {ai.role} if {
+	ai.role in role_names
+} else := {r | some r in ai.role; r in role_names} if {
+	is_array(ai.role)
+} else := set()
+
+changed_purpose_roles := {"provider"} if is_true(deployment, "modified_intended_purpose") else := set()
+
+declared_roles := stated_roles | changed_purpose_roles
+
+roles_assumed if count(declared_roles) == 0
+
+roles := {"provider", "deployer"} if roles_assumed else := declared_roles
+
+# The roles whose evidence comply check judges.
+evidence_roles := {"provider"} if roles_assumed else := declared_roles
 
 artifact := ai.artifact if ai.artifact in {"system", "model", "model_and_system"} else := "system"
 
@@ -142,12 +160,12 @@ scope_exclusion := {"basis": "art2.3", "text": "used exclusively for military, d
 }
 
 personal_use if {
-	role == "deployer"
+	"deployer" in roles
 	ai.in_scope_exclusion == "personal"
 }
 
 personal_use if {
-	role == "deployer"
+	"deployer" in roles
 	deployment.deployer_type == "natural_person_personal"
 }
 
@@ -257,7 +275,19 @@ prohibited_reasons contains {"basis": basis, "text": sprintf("declared prohibite
 	some flag in declared_flags
 	basis := practice_basis[flag]
 	flag != "realtime_rbi_law_enforcement"
-	dates.applies_from(practice_group(basis))
+	dates.in_force(practice_group(basis))
+}
+
+# A declared practice whose ban exists on this timeline but applies only from a later date (the
+# 2026/1744 bans before 2026-12-02): not prohibited yet, so the tier follows the other facts, but the
+# ban and the duty to cease are listed with that date and comply check warns that they would fail.
+pending_bans contains {"basis": basis, "text": text} if {
+	classifies_a_system
+	some flag in declared_flags
+	basis := practice_basis[flag]
+	flag != "realtime_rbi_law_enforcement"
+	dates.not_yet_in_force(practice_group(basis))
+	text := sprintf("declared prohibited practice %s, banned from %s (%s timeline)", [flag, dates.applies_from(practice_group(basis)), dates.timeline])
 }
 
 prohibited_reasons contains {"basis": "art5.1.h", "text": text} if {
@@ -600,7 +630,7 @@ missing contains "card.ai_act.third_party_conformity_required" if {
 
 missing contains "card.deployment.deployer_type" if {
 	classifies_a_system
-	role == "deployer"
+	"deployer" in declared_roles
 	not object.get(deployment, "deployer_type", null) in {"public_authority", "public_service", "private", "natural_person_personal"}
 }
 
@@ -653,6 +683,11 @@ tier_rank := {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibi
 # Reasons and notes (all of them, not only the first).
 
 other_reasons contains scope_exclusion if excluded_by_scope
+
+other_reasons contains r if {
+	not excluded_by_scope
+	some r in pending_bans
+}
 
 other_reasons contains {"basis": "art2.12", "text": "free and open-source system that is not high-risk, prohibited or subject to Art 50"} if {
 	tier == "out_of_scope"
@@ -806,7 +841,7 @@ registration_duty := {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Obligations: {id, group}; dated below. Groups are keys of data.comply.dates.<timeline>.
+# Obligations: {id, group, role}; dated below. Groups are keys of data.comply.dates.<timeline>.
 
 high_risk_group := "annex3_high_risk" if annex3_high else := "annex1_high_risk"
 
@@ -837,78 +872,113 @@ full_high_risk_duties if {
 	not annex1_section_b_only
 }
 
-duty contains {"id": id, "group": "ai_literacy"} if {
-	tier in {"high", "limited", "minimal"}
-	id := "art4.ai_literacy"
+# An Annex III system whose tier is high: a prohibited system that also matches an Annex III point owes
+# no duty that implies it may be run (Art 5 comes first).
+annex3_high_risk_system if {
+	tier == "high"
+	annex3_high
 }
 
-duty contains {"id": id, "group": practice_group(r.basis)} if {
+# Art 4 binds providers and deployers, not importers or distributors.
+duty contains {"id": "art4.ai_literacy", "group": "ai_literacy", "role": role} if {
+	tier in {"high", "limited", "minimal"}
+	some role in roles & {"provider", "deployer"}
+}
+
+duty contains {"id": id, "group": practice_group(r.basis), "role": role} if {
 	tier == "prohibited"
 	some r in prohibited_reasons
 	id := r.basis
+	some role in roles
 }
 
-duty contains {"id": "art5.cease_placing_putting_into_service_and_use", "group": "prohibitions"} if tier == "prohibited"
+# Dated from the matched practice: a ban of Regulation (EU) 2026/1744 applies from its own date, not
+# from the 2025-02-02 group (the earliest matched practice wins, through duty_group's min).
+duty contains {"id": "art5.cease_placing_putting_into_service_and_use", "group": practice_group(r.basis), "role": role} if {
+	tier == "prohibited"
+	some r in prohibited_reasons
+	some role in roles
+}
 
-duty contains {"id": id, "group": high_risk_group} if {
+duty contains {"id": id, "group": practice_group(r.basis), "role": role} if {
+	tier != "out_of_scope"
+	some r in pending_bans
+	some id in {r.basis, "art5.cease_placing_putting_into_service_and_use"}
+	some role in roles
+}
+
+duty contains {"id": id, "group": high_risk_group, "role": role} if {
 	full_high_risk_duties
-	role == "provider"
+	role := "provider"
+	role in roles
 	some id in provider_high_risk_duty_ids
 }
 
-duty contains {"id": "org.approval", "group": "organisation"} if tier == "high"
-
-duty contains {"id": "art11.2.single_technical_documentation", "group": "annex1_high_risk"} if {
+duty contains {"id": "org.approval", "group": "organisation", "role": role} if {
 	tier == "high"
-	role == "provider"
+	some role in roles
+}
+
+duty contains {"id": "art11.2.single_technical_documentation", "group": "annex1_high_risk", "role": role} if {
+	tier == "high"
+	role := "provider"
+	role in roles
 	annex1_section_a_applies
 }
 
-duty contains {"id": "art22.authorised_representative", "group": high_risk_group} if {
+duty contains {"id": "art22.authorised_representative", "group": high_risk_group, "role": role} if {
 	full_high_risk_duties
-	role == "provider"
+	role := "provider"
+	role in roles
 	not established_in_eu
 }
 
-duty contains {"id": registration_duty[registration], "group": "annex3_high_risk"} if {
-	role == "provider"
+duty contains {"id": registration_duty[registration], "group": "annex3_high_risk", "role": role} if {
+	role := "provider"
+	role in roles
 	registration_duty[registration]
 }
 
-duty contains {"id": "art6.4.document_assessment", "group": "annex3_high_risk"} if {
+duty contains {"id": "art6.4.document_assessment", "group": "annex3_high_risk", "role": role} if {
 	tier in {"limited", "minimal"}
-	role == "provider"
+	role := "provider"
+	role in roles
 	derogation_applies
 }
 
-duty contains {"id": "art14.5.dual_verification", "group": "annex3_high_risk"} if {
+duty contains {"id": "art14.5.dual_verification", "group": "annex3_high_risk", "role": role} if {
 	tier == "high"
-	role == "provider"
+	role := "provider"
+	role in roles
 	"annex3.1.a" in annex3_points
 	annex3_high
 }
 
-duty contains {"id": id, "group": high_risk_group} if {
+duty contains {"id": id, "group": high_risk_group, "role": role} if {
 	full_high_risk_duties
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	some id in deployer_high_risk_duty_ids
 }
 
-duty contains {"id": "art26.7.inform_workers", "group": high_risk_group} if {
+duty contains {"id": "art26.7.inform_workers", "group": high_risk_group, "role": role} if {
 	full_high_risk_duties
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	is_true(deployment, "workplace")
 }
 
-duty contains {"id": "art26.11.inform_affected_persons", "group": "annex3_high_risk"} if {
-	annex3_high
-	role == "deployer"
+duty contains {"id": "art26.11.inform_affected_persons", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
 	applies_to_people
 }
 
-duty contains {"id": "art86.explanation_on_request", "group": "annex3_high_risk"} if {
-	annex3_high
-	role == "deployer"
+duty contains {"id": "art86.explanation_on_request", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
 	annex3_beyond_point_2
 	applies_to_people
 }
@@ -917,39 +987,44 @@ fria_deployer if deployment.deployer_type in {"public_authority", "public_servic
 
 fria_deployer if count(annex3_points & {"annex3.5.b", "annex3.5.c"}) > 0
 
-duty contains {"id": "art27.fria", "group": "annex3_high_risk"} if {
-	annex3_high
-	role == "deployer"
+duty contains {"id": "art27.fria", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
 	not rbi_exception_used
 	annex3_beyond_point_2
 	fria_deployer
 }
 
-duty contains {"id": "art49.3.deployer_registration", "group": "annex3_high_risk"} if {
-	annex3_high
-	role == "deployer"
+duty contains {"id": "art49.3.deployer_registration", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
 	not rbi_exception_used
 	annex3_beyond_point_2
 	deployment.deployer_type == "public_authority"
 }
 
-duty contains {"id": "art26.10.post_rbi_authorisation", "group": "annex3_high_risk"} if {
-	annex3_high
-	role == "deployer"
+duty contains {"id": "art26.10.post_rbi_authorisation", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
 	remote_identification
 	ai.biometric_timing == "post"
 	is_true(deployment, "law_enforcement")
 }
 
-duty contains {"id": id, "group": "prohibitions"} if {
+duty contains {"id": id, "group": "prohibitions", "role": role} if {
 	rbi_exception_used
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	some id in {"art5.2.necessity_proportionality_safeguards", "art5.3.prior_authorisation", "art5.4.notify_msa_and_dpa"}
 }
 
-duty contains {"id": id, "group": "prohibitions"} if {
+duty contains {"id": id, "group": "prohibitions", "role": role} if {
 	rbi_exception_used
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	some id in {"art27.fria", "art49.3.deployer_registration"}
 }
 
@@ -959,21 +1034,24 @@ transparency_duty := {
 	"art50.3": {"deployer": "art50.3.emotion_biometric_exposure_notice"},
 }
 
-duty contains {"id": id, "group": "transparency"} if {
+duty contains {"id": id, "group": "transparency", "role": role} if {
 	tier in {"high", "limited", "minimal"}
 	some r in transparency_reasons
+	some role in roles
 	id := transparency_duty[r.basis][role]
 }
 
-duty contains {"id": "art50.4.deepfake_disclosure", "group": "transparency"} if {
+duty contains {"id": "art50.4.deepfake_disclosure", "group": "transparency", "role": role} if {
 	tier in {"high", "limited", "minimal"}
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	produces_deepfakes
 }
 
-duty contains {"id": "art50.4.public_interest_text_disclosure", "group": "transparency"} if {
+duty contains {"id": "art50.4.public_interest_text_disclosure", "group": "transparency", "role": role} if {
 	tier in {"high", "limited", "minimal"}
-	role == "deployer"
+	role := "deployer"
+	role in roles
 	is_true(ai, "publishes_public_interest_text")
 }
 
@@ -988,32 +1066,36 @@ gpai_open_source_exempt if {
 	gpai == "gpai"
 }
 
-duty contains {"id": id, "group": "gpai"} if {
+duty contains {"id": id, "group": "gpai", "role": role} if {
 	gpai != "none"
-	role == "provider"
+	role := "provider"
+	role in roles
 	count(missing) == 0
 	some id in {"art53.1.c.copyright_policy", "art53.1.d.training_content_summary"}
 }
 
-duty contains {"id": id, "group": "gpai"} if {
+duty contains {"id": id, "group": "gpai", "role": role} if {
 	gpai != "none"
-	role == "provider"
+	role := "provider"
+	role in roles
 	count(missing) == 0
 	not gpai_open_source_exempt
 	some id in {"art53.1.a.technical_documentation", "art53.1.b.downstream_information"}
 }
 
-duty contains {"id": "art54.authorised_representative", "group": "gpai"} if {
+duty contains {"id": "art54.authorised_representative", "group": "gpai", "role": role} if {
 	gpai != "none"
-	role == "provider"
+	role := "provider"
+	role in roles
 	count(missing) == 0
 	not gpai_open_source_exempt
 	not established_in_eu
 }
 
-duty contains {"id": id, "group": "gpai"} if {
+duty contains {"id": id, "group": "gpai", "role": role} if {
 	gpai == "gpai_systemic_risk"
-	role == "provider"
+	role := "provider"
+	role in roles
 	count(missing) == 0
 	some id in {
 		"art52.1.notify_commission", "art55.1.a.evaluation_adversarial_testing",
@@ -1024,10 +1106,11 @@ duty contains {"id": id, "group": "gpai"} if {
 # Duties whose rules live in other packages, registered in policy data
 # (data.comply.obligation_extensions: [{id, tier, roles, group}]); group "high_risk" means the
 # Annex I or Annex III date that applies to this system, "organisation" means always.
-duty contains {"id": ext.id, "group": extension_group(ext.group)} if {
+duty contains {"id": ext.id, "group": extension_group(ext.group), "role": role} if {
 	full_high_risk_duties
 	some ext in data.comply.obligation_extensions
 	ext.tier == tier
+	some role in roles
 	role in ext.roles
 }
 
@@ -1035,21 +1118,66 @@ extension_group(group) := high_risk_group if group == "high_risk" else := group
 
 in_force_now(group, since) := true if transition.in_force(group, since) else := false
 
+# comply's own rules (`org.*`) are never legal duties: they are listed apart and claim no article.
+organisation_rule(id) if startswith(id, "org.")
+
+source(id) := "organisation" if organisation_rule(id) else := "law"
+
+# One entry per (id, role) even if two paths produce it (the earliest-named group wins,
+# deterministically). Art 111(2): the high-risk duties of a legacy system no significant change
+# brought under the Act are not owed.
+owed_duties := {d | some d in duty; not transition.suspended(dates.timeline, tier, d)}
+
+duty_keys := {[d.id, d.role] | some d in owed_duties}
+
+duty_group(id, role) := min({d.group | some d in owed_duties; d.id == id; d.role == role})
+
 # Each duty's date is its group's, unless Art 111 moves it for a system or model already on the
-# market (comply.lib.transition).
-dated(d) := {"id": d.id, "applies_from": since, "in_force": in_force_now(d.group, since)} if {
-	since := transition.applies_from(dates.timeline, tier, d)
-} else := {"id": d.id, "applies_from": null, "in_force": true} if {
-	d.group == "organisation"
+# market (comply.lib.transition); both timelines' dates are listed, whichever the run selected
+# (null where a timeline lacks the group or suspends the duty).
+timeline_dates(id, group) := {t: since |
+	some t in {"original", "amended"}
+	since := transition_date(t, {"id": id, "group": group})
 }
 
-# Art 111(2): the high-risk duties of a legacy system no significant change brought under the Act.
-obligation_ids := {d.id | some d in duty; not transition.suspended(dates.timeline, tier, d)}
+transition_date(t, d) := transition.applies_from(t, tier, d) if {
+	transition.applies_from(t, tier, d)
+} else := null
 
-# One entry per id even if two paths produce it (the earliest-named group wins, deterministically).
-obligation_group(id) := min({d.group | some d in duty; d.id == id})
+# When duty {id, group} applies under the selected timeline; undefined when the timeline lacks the
+# group (the 5(1)(ba)/(bb) bans exist only as amended), so the duty is not listed.
+timing(id, group) := {"applies_from": since, "in_force": in_force_now(group, since)} if {
+	since := transition.applies_from(dates.timeline, tier, {"id": id, "group": group})
+} else := {"applies_from": null, "in_force": true} if {
+	group == "organisation"
+}
 
-obligations := [dated({"id": id, "group": obligation_group(id)}) | some id in sort(obligation_ids)]
+dated(id, role, group) := object.union(entry(id, role, group), timing(id, group))
+
+entry(id, role, group) := {
+	"id": id,
+	"role": role,
+	"source": source(id),
+	"assumed": roles_assumed_value,
+	"checked": role in evidence_roles,
+	"dates": timeline_dates(id, group),
+}
+
+roles_assumed_value := true if roles_assumed else := false
+
+listed := [dated(id, role, duty_group(id, role)) | some [id, role] in sort(duty_keys)]
+
+obligations := [o | some o in listed; o.source == "law"]
+
+organisation_rules := [o | some o in listed; o.source == "organisation"]
+
+# The duties comply check judges (the evidence roles'), keyed by id once per decision for
+# comply.lib.duties: `applies(id)`, `due(id)`, `pending(id)`.
+checked_ids := {id | some [id, role] in duty_keys; role in evidence_roles}
+
+checked_group(id) := min({d.group | some d in owed_duties; d.id == id; d.role in evidence_roles})
+
+checked_obligation_by_id := {id: object.union({"id": id}, t) | some id in checked_ids; t := timing(id, checked_group(id))}
 
 # ---------------------------------------------------------------------------------------------
 # Declared tier (`ai_act.declared_tier` or the card's `risk_category`).
@@ -1072,12 +1200,14 @@ declared_tier := normalised_tier(ai.declared_tier) if {
 result := {
 	"tier": tier,
 	"gpai": gpai,
-	"role": role,
+	"roles": sort(roles),
+	"roles_assumed": roles_assumed_value,
 	"reasons": reasons,
 	"missing_facts": missing_facts,
 	"conformity_route": conformity_route,
 	"registration": registration,
 	"obligations": obligations,
+	"organisation_rules": organisation_rules,
 	"declared_tier": declared_tier,
 	"notes": sort(notes),
 	"timeline": dates.timeline,

@@ -11,6 +11,12 @@ bases(r) := sort({x.basis | some x in r.reasons})
 
 ids(r) := [o.id | some o in r.obligations]
 
+org_ids(r) := [o.id | some o in r.organisation_rules]
+
+ids_of(r, role) := sort([o.id | some o in r.obligations; o.role == role])
+
+applies_from(r, id) := {o.applies_from | some o in r.obligations; o.id == id}
+
 case_biometric_categorisation_age := {
 	"card": {
 		"ai_act": {
@@ -78,7 +84,7 @@ test_biometric_categorisation_age if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_biometric_categorisation_hair := {
@@ -305,13 +311,13 @@ test_credit_scoring if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art49.1.eu_database_registration" in ids(r)
 	"art10.2.f.bias_examination" in ids(r)
-	"org.fairness.demographic_parity" in ids(r)
-	"org.audit_log.present" in ids(r)
 	not "art27.fria" in ids(r)
 	not "art22.authorised_representative" in ids(r)
+	"org.approval" in org_ids(r)
+	"org.fairness.demographic_parity" in org_ids(r)
+	"org.audit_log.present" in org_ids(r)
 	r.conformity_route == "internal_control_annex_vi"
 	r.registration == "eu_database_public"
 }
@@ -364,7 +370,8 @@ test_cv_screening_deployer_public if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex3.4.a"]
-	ids(r) == ["art26.1.use_per_instructions", "art26.11.inform_affected_persons", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.7.inform_workers", "art27.fria", "art4.ai_literacy", "art49.3.deployer_registration", "art86.explanation_on_request", "org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
+	ids(r) == ["art26.1.use_per_instructions", "art26.11.inform_affected_persons", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.7.inform_workers", "art27.fria", "art4.ai_literacy", "art49.3.deployer_registration", "art86.explanation_on_request"]
+	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
 }
 
 case_cv_screening := {
@@ -432,7 +439,7 @@ test_cv_screening if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 	r.registration == "eu_database_public"
 }
 
@@ -502,7 +509,7 @@ test_declared_too_low if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 	r.declared_tier == "limited"
 }
 
@@ -675,7 +682,7 @@ test_deployer_changed_purpose if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_deployer_type_missing := {
@@ -902,7 +909,7 @@ test_derogation_with_profiling if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_election_ads := {
@@ -970,7 +977,7 @@ test_election_ads if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_emotion_at_work_medical := {
@@ -1038,7 +1045,7 @@ test_emotion_at_work_medical if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 	r.conformity_route == "annex_vi_if_harmonised_standards_else_annex_vii"
 }
 
@@ -1160,7 +1167,7 @@ test_emotion_customers_call_centre if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_emotion_missing_reason := {
@@ -1368,7 +1375,7 @@ test_exam_proctoring if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_face_unlock := {
@@ -1521,6 +1528,7 @@ test_generator_placed_before_marking_amended if {
 	r.gpai == "none"
 	bases(r) == ["art111.4", "art50.2"]
 	ids(r) == ["art4.ai_literacy", "art50.2.machine_readable_marking"]
+	applies_from(r, "art50.2.machine_readable_marking") == {"2026-12-02"}
 	false in {o.in_force | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
 	"2026-12-02" in {o.applies_from | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
 }
@@ -1575,6 +1583,7 @@ test_generator_placed_before_marking_original if {
 	r.gpai == "none"
 	bases(r) == ["art50.2"]
 	ids(r) == ["art4.ai_literacy", "art50.2.machine_readable_marking"]
+	applies_from(r, "art50.2.machine_readable_marking") == {"2026-08-02"}
 	true in {o.in_force | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
 	"2026-08-02" in {o.applies_from | some o in r.obligations; o.id == "art50.2.machine_readable_marking"}
 }
@@ -1881,6 +1890,10 @@ test_gpai_placed_2024 if {
 	r.gpai == "gpai"
 	bases(r) == ["art111.3", "art3.63"]
 	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
+	applies_from(r, "art53.1.a.technical_documentation") == {"2027-08-02"}
+	applies_from(r, "art53.1.b.downstream_information") == {"2027-08-02"}
+	applies_from(r, "art53.1.c.copyright_policy") == {"2027-08-02"}
+	applies_from(r, "art53.1.d.training_content_summary") == {"2027-08-02"}
 	false in {o.in_force | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
 	false in {o.in_force | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
 	false in {o.in_force | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
@@ -1927,6 +1940,10 @@ test_gpai_placed_2025_09 if {
 	r.gpai == "gpai"
 	bases(r) == ["art3.63"]
 	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
+	applies_from(r, "art53.1.a.technical_documentation") == {"2025-08-02"}
+	applies_from(r, "art53.1.b.downstream_information") == {"2025-08-02"}
+	applies_from(r, "art53.1.c.copyright_policy") == {"2025-08-02"}
+	applies_from(r, "art53.1.d.training_content_summary") == {"2025-08-02"}
 	true in {o.in_force | some o in r.obligations; o.id == "art53.1.a.technical_documentation"}
 	true in {o.in_force | some o in r.obligations; o.id == "art53.1.b.downstream_information"}
 	true in {o.in_force | some o in r.obligations; o.id == "art53.1.c.copyright_policy"}
@@ -2078,7 +2095,8 @@ test_grid_deployer_public if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex3.2"]
-	ids(r) == ["art26.1.use_per_instructions", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art4.ai_literacy", "org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
+	ids(r) == ["art26.1.use_per_instructions", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art4.ai_literacy"]
+	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention"]
 }
 
 case_grid_safety_component := {
@@ -2146,8 +2164,8 @@ test_grid_safety_component if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art49.5.national_registration" in ids(r)
+	"org.approval" in org_ids(r)
 	r.conformity_route == "internal_control_annex_vi"
 	r.registration == "national"
 }
@@ -2270,7 +2288,7 @@ test_judicial_assistant if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 	r.registration == "eu_database_public"
 }
 
@@ -2324,6 +2342,7 @@ test_legacy_benefits_public_authority_changed if {
 	r.gpai == "none"
 	bases(r) == ["annex3.5.a", "art111.2"]
 	"art9.risk_management" in ids(r)
+	applies_from(r, "art9.risk_management") == {"2028-03-01"}
 	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
 	"2028-03-01" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
 }
@@ -2379,6 +2398,8 @@ test_legacy_benefits_public_authority if {
 	bases(r) == ["annex3.5.a", "art111.2"]
 	"art9.risk_management" in ids(r)
 	"art49.1.eu_database_registration" in ids(r)
+	applies_from(r, "art49.1.eu_database_registration") == {"2030-08-02"}
+	applies_from(r, "art9.risk_management") == {"2030-08-02"}
 	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
 	true in {o.in_force | some o in r.obligations; o.id == "art4.ai_literacy"}
 	"2030-08-02" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
@@ -2434,6 +2455,7 @@ test_legacy_credit_change_unstated if {
 	r.gpai == "none"
 	bases(r) == ["annex3.5.b", "art111.2"]
 	"art9.risk_management" in ids(r)
+	applies_from(r, "art9.risk_management") == {"2027-12-02"}
 	true in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
 	"2027-12-02" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
 }
@@ -2490,6 +2512,8 @@ test_legacy_credit_changed if {
 	"art9.risk_management" in ids(r)
 	"art49.1.eu_database_registration" in ids(r)
 	"art4.ai_literacy" in ids(r)
+	applies_from(r, "art49.1.eu_database_registration") == {"2028-03-01"}
+	applies_from(r, "art9.risk_management") == {"2028-03-01"}
 	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
 	true in {o.in_force | some o in r.obligations; o.id == "art4.ai_literacy"}
 	"2028-03-01" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
@@ -2546,13 +2570,13 @@ test_legacy_credit_unchanged if {
 	r.gpai == "none"
 	bases(r) == ["annex3.5.b", "art111.2"]
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
-	"org.fairness.demographic_parity" in ids(r)
 	not "art9.risk_management" in ids(r)
 	not "art10.2.f.bias_examination" in ids(r)
 	not "art13.instructions_for_use" in ids(r)
 	not "art43.conformity_assessment" in ids(r)
 	not "art49.1.eu_database_registration" in ids(r)
+	"org.approval" in org_ids(r)
+	"org.fairness.demographic_parity" in org_ids(r)
 }
 
 case_legacy_visa_large_scale_it := {
@@ -2605,6 +2629,7 @@ test_legacy_visa_large_scale_it if {
 	r.gpai == "none"
 	bases(r) == ["annex3.7.c", "art111.1"]
 	"art9.risk_management" in ids(r)
+	applies_from(r, "art9.risk_management") == {"2030-12-31"}
 	false in {o.in_force | some o in r.obligations; o.id == "art9.risk_management"}
 	"2030-12-31" in {o.applies_from | some o in r.obligations; o.id == "art9.risk_management"}
 }
@@ -2722,9 +2747,9 @@ test_medical_device_component if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art11.2.single_technical_documentation" in ids(r)
 	not "art49.1.eu_database_registration" in ids(r)
+	"org.approval" in org_ids(r)
 	r.conformity_route == "sectoral_procedure_art43_3"
 	r.registration == "none"
 }
@@ -2794,8 +2819,8 @@ test_migration_risk if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art49.4.restricted_registration" in ids(r)
+	"org.approval" in org_ids(r)
 	r.registration == "eu_database_restricted"
 }
 
@@ -2966,8 +2991,8 @@ test_non_eu_high_risk if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art22.authorised_representative" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_nudify_app_before_ban := {
@@ -3017,11 +3042,16 @@ case_nudify_app_before_ban := {
 
 test_nudify_app_before_ban if {
 	r := classify(case_nudify_app_before_ban)
-	r.tier == "prohibited"
+	r.tier == "limited"
 	r.gpai == "none"
 	bases(r) == ["art5.1.ba", "art50.2", "art50.4"]
-	ids(r) == ["art5.1.ba", "art5.cease_placing_putting_into_service_and_use"]
+	ids(r) == ["art4.ai_literacy", "art5.1.ba", "art5.cease_placing_putting_into_service_and_use", "art50.2.machine_readable_marking"]
+	applies_from(r, "art5.1.ba") == {"2026-12-02"}
+	applies_from(r, "art5.cease_placing_putting_into_service_and_use") == {"2026-12-02"}
 	false in {o.in_force | some o in r.obligations; o.id == "art5.1.ba"}
+	false in {o.in_force | some o in r.obligations; o.id == "art5.cease_placing_putting_into_service_and_use"}
+	"2026-12-02" in {o.applies_from | some o in r.obligations; o.id == "art5.1.ba"}
+	"2026-12-02" in {o.applies_from | some o in r.obligations; o.id == "art5.cease_placing_putting_into_service_and_use"}
 }
 
 case_nudify_app_original_timeline := {
@@ -3143,7 +3173,7 @@ test_open_source_high if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
+	"org.approval" in org_ids(r)
 }
 
 case_open_source_minimal := {
@@ -3401,9 +3431,9 @@ test_rbi_post_le_provider if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art14.5.dual_verification" in ids(r)
 	"art49.4.restricted_registration" in ids(r)
+	"org.approval" in org_ids(r)
 	r.conformity_route == "annex_vii_with_msa_as_notified_body_or_annex_vi_if_harmonised_standards"
 	r.registration == "eu_database_restricted"
 }
@@ -3647,9 +3677,9 @@ test_rbi_realtime_private_stadium if {
 	"art72.post_market_monitoring" in ids(r)
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
-	"org.approval" in ids(r)
 	"art14.5.dual_verification" in ids(r)
 	"art49.1.eu_database_registration" in ids(r)
+	"org.approval" in org_ids(r)
 	r.conformity_route == "annex_vi_if_harmonised_standards_else_annex_vii"
 	r.registration == "eu_database_public"
 }
@@ -3700,6 +3730,65 @@ test_research_only if {
 	r.gpai == "none"
 	bases(r) == ["art2.6"]
 	ids(r) == []
+}
+
+case_social_scoring_deployer_public_benefits := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [
+				"social_scoring"
+			],
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [
+				"essential_services.public_benefits"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Ranks benefit claimants by a social score built from unrelated behaviour"
+		},
+		"model_details": {
+			"name": "social-scoring-deployer-public-benefits",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_social_scoring_deployer_public_benefits if {
+	r := classify(case_social_scoring_deployer_public_benefits)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.a", "art5.1.c"]
+	ids(r) == ["art5.1.c", "art5.cease_placing_putting_into_service_and_use"]
+	not "art26.11.inform_affected_persons" in ids(r)
+	not "art86.explanation_on_request" in ids(r)
+	not "art27.fria" in ids(r)
+	not "art49.3.deployer_registration" in ids(r)
+	org_ids(r) == []
+	r.registration == "none"
 }
 
 case_social_scoring := {
@@ -3948,7 +4037,8 @@ test_vehicle_section_b if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex1.b.18"]
-	ids(r) == ["art4.ai_literacy", "org.approval"]
+	ids(r) == ["art4.ai_literacy"]
+	org_ids(r) == ["org.approval"]
 	r.conformity_route == "none"
 	r.registration == "none"
 }

@@ -26,6 +26,7 @@ from checker.console import fail, write
 from checker.errors import ComplyError, UsageError
 
 TIER_RANK = {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibited": 4}
+ROLE_ORDER = ("provider", "deployer", "importer", "distributor")
 
 
 class Timeline(str, Enum):
@@ -88,7 +89,7 @@ def render_text(result: Mapping[str, Any]) -> str:
         )
         lines.append(f"  !! declared {declared}, derived {tier}: {bases}")
     lines.append(f"  GPAI:             {result['gpai']}")
-    lines.append(f"  role:             {result['role']}")
+    lines.append(f"  role:             {roles_line(result)}")
     lines.append(f"  conformity route: {result['conformity_route']}")
     lines.append(f"  registration:     {result['registration']}")
     if result["reasons"]:
@@ -98,16 +99,51 @@ def render_text(result: Mapping[str, Any]) -> str:
     if result["missing_facts"]:
         lines.append("  missing facts (declare them; the tier stays undetermined until then):")
         lines.extend(f"    {fact.removeprefix('card.')}" for fact in result["missing_facts"])
-    if result["obligations"]:
-        lines.append(f"  obligations ({result['timeline']} timeline, as of {result['reference_date']}):")
-        width = max(len(o["id"]) for o in result["obligations"])
-        for duty in result["obligations"]:
-            since = duty["applies_from"] or "always"
-            state = "applies" if duty["in_force"] else "not yet applicable"
-            lines.append(f"    {duty['id']:<{width}}  from {since:<10}  {state}")
+    lines.extend(duty_lines(result))
     for note in result.get("notes", []):
         lines.append(f"  note: {note}")
     return "\n".join(lines) + "\n"
+
+
+def roles_line(result: Mapping[str, Any]) -> str:
+    """'provider, deployer (assumed: no ai_act.role declared)' or the declared roles."""
+    roles = ", ".join(sorted((str(role) for role in result.get("roles", [])), key=role_rank)) or "none"
+    return f"{roles} (assumed: no ai_act.role declared)" if result.get("roles_assumed") else roles
+
+
+def duty_lines(result: Mapping[str, Any]) -> list[str]:
+    """The legal duties under one heading per role, then comply's own rules apart: they are not the Act's."""
+    obligations: list[Mapping[str, Any]] = list(result.get("obligations", []))
+    organisation: list[Mapping[str, Any]] = list(result.get("organisation_rules", []))
+    if not obligations and not organisation:
+        return []
+    width = max(len(str(duty["id"])) for duty in obligations + organisation)
+    lines = []
+    for role in sorted({str(duty["role"]) for duty in obligations}, key=role_rank):
+        marks = []
+        if result.get("roles_assumed"):
+            marks.append("assumed")
+        if not any(duty.get("checked", True) for duty in obligations if duty["role"] == role):
+            marks.append("not checked by comply check")
+        mark = f", {' and '.join(marks)}" if marks else ""
+        lines.append(f"  {role} obligations ({result['timeline']} timeline, as of {result['reference_date']}{mark}):")
+        lines.extend(_duty_line(duty, width) for duty in obligations if duty["role"] == role)
+    if organisation:
+        lines.append("  organisation rules (comply's own, not legal requirements of the Act):")
+        lines.extend(sorted({_duty_line(duty, width) for duty in organisation}))
+    return lines
+
+
+def role_rank(role: str) -> tuple[int, str]:
+    return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), role)
+
+
+def _duty_line(duty: Mapping[str, Any], width: int) -> str:
+    since = duty["applies_from"] or "always"
+    state = "applies" if duty["in_force"] else "not yet applicable"
+    other = {timeline: date for timeline, date in (duty.get("dates") or {}).items() if date and date != since}
+    elsewhere = "".join(f"  ({timeline}: {date})" for timeline, date in sorted(other.items()))
+    return f"    {duty['id']:<{width}}  from {since:<10}  {state}{elsewhere}"
 
 
 def register(app: typer.Typer) -> None:

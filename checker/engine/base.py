@@ -101,6 +101,10 @@ def expected_rules(classification: Mapping[str, Any], bundle: PolicyBundle) -> s
     built_in = {rule_id for rule_id, meta in bundle.metadata.items() if meta.package.startswith(BUILT_IN_RULES_PREFIX)}
     extensions = bundle.data.get("comply", {}).get("obligation_extensions", [])
     optional = {item.get("id") for item in extensions if isinstance(item, dict) and item.get("group") == "organisation"}
-    owed = classification.get("obligations")
-    ids = {item.get("id") for item in owed if isinstance(item, dict)} if isinstance(owed, list) else set()
+    ids: set[Any] = set()
+    for listing in ("obligations", "organisation_rules"):
+        owed = classification.get(listing)
+        if isinstance(owed, list):
+            # A duty listed for an assumed role only is shown, not judged (`checked: false`).
+            ids |= {item.get("id") for item in owed if isinstance(item, dict) and item.get("checked") is not False}
     return ({str(rule_id) for rule_id in ids if rule_id in built_in} - optional) | (set(ALWAYS_REPORTED) & built_in)

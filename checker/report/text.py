@@ -225,16 +225,16 @@ def failures_first(
 
 
 def _classification_extras(classification: dict[str, Any] | Any) -> list[str]:
-    extras = []
-    for key, label in (
-        ("gpai", "GPAI"),
-        ("role", "role"),
-        ("conformity_route", "conformity"),
-        ("registration", "registration"),
-    ):
+    gpai = classification.get("gpai")
+    extras = [f"GPAI: {gpai if gpai is not None else 'none'}"]
+    roles = classification.get("roles")
+    if isinstance(roles, list) and roles:
+        assumed = " (assumed)" if classification.get("roles_assumed") else ""
+        extras.append(f"role: {', '.join(str(role) for role in roles)}{assumed}")
+    for key, label in (("conformity_route", "conformity"), ("registration", "registration")):
         value = classification.get(key)
-        if value not in (None, "", "none") or key == "gpai":
-            extras.append(f"{label}: {value if value is not None else 'none'}")
+        if value not in (None, "", "none"):
+            extras.append(f"{label}: {value}")
     return extras
 
 

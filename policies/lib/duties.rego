@@ -16,13 +16,14 @@ reference_date := dates.reference_date
 
 tier := data.comply.classification.tier
 
-role := data.comply.classification.role
+# The roles whose evidence is judged (the declared ones; the provider when none is declared).
+roles := data.comply.classification.evidence_roles
 
 high_risk if tier == "high"
 
-provider if role == "provider"
+provider if "provider" in roles
 
-deployer if role == "deployer"
+deployer if "deployer" in roles
 
 # The date from which the obligations of `group` apply under the selected timeline.
 applies_from(group) := dates.applies_from(group)
@@ -32,9 +33,10 @@ in_force(group) if dates.in_force(group)
 
 not_yet_in_force(group) if dates.not_yet_in_force(group)
 
-# The obligation list keyed by id, built once per decision: `obligation(id)` is asked for every gap
-# and every owed id, and a walk of the list each time was a third of the decision's cost.
-obligation_by_id := {o.id: o | some o in data.comply.classification.obligations}
+# The judged duties keyed by id, built once per decision by the classification (legal duties and
+# comply's own rules alike, for the evidence roles only): `obligation(id)` is asked for every gap and
+# every owed id, and a walk of the list each time was a third of the decision's cost.
+obligation_by_id := data.comply.classification.checked_obligation_by_id
 
 obligation(id) := obligation_by_id[id]
 

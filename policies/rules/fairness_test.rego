@@ -3,6 +3,9 @@ package comply.rules.fairness_test
 import data.comply.rules.fairness
 import rego.v1
 
+# The judged duties keyed by id, as comply.classification hands them to comply.lib.duties.
+by_id(duties) := {d.id: d | some d in duties}
+
 thresholds := {
 	"demographic_parity_difference": 0.10,
 	"equalized_odds_difference": 0.10,
@@ -52,21 +55,21 @@ deny_of(input_doc) := result if {
 	result := fairness.deny with input as input_doc
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 }
 
 warn_of(input_doc) := result if {
 	result := fairness.warn with input as input_doc
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 }
 
 checks_of(input_doc) := result if {
 	result := fairness.checks with input as input_doc
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 }
 
 # ---- art10.2.f.bias_examination ---------------------------------------------------------------
@@ -85,12 +88,12 @@ test_nothing_applies_to_minimal_risk if {
 	checks := fairness.checks with input as no_evidence
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "minimal"
-		with data.comply.classification.obligations as []
+		with data.comply.classification.checked_obligation_by_id as {}
 	count(checks) == 0
 	denied := fairness.deny with input as doc({"sex": object.union(sex, {"metrics": {"demographic_parity_difference": metric(0.5, ["female", "male"])}})})
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "minimal"
-		with data.comply.classification.obligations as []
+		with data.comply.classification.checked_obligation_by_id as {}
 	count(denied) == 0
 }
 
@@ -107,11 +110,11 @@ test_missing_evidence_warns_with_date_when_pending if {
 	denied := fairness.deny with input as no_evidence
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as pending
+		with data.comply.classification.checked_obligation_by_id as by_id(pending)
 	warned := fairness.warn with input as no_evidence
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as pending
+		with data.comply.classification.checked_obligation_by_id as by_id(pending)
 	count(denied) == 0
 	some finding in warned
 	finding.field == "evidence.fairness"
@@ -192,7 +195,7 @@ test_parity_threshold_missing_fails if {
 	denied := fairness.deny with input as good
 		with data.comply.thresholds as object.remove(thresholds, ["demographic_parity_difference"])
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 	some finding in denied
 	finding.id == "org.fairness.demographic_parity"
 	finding.field == "data.comply.thresholds.demographic_parity_difference"
@@ -218,7 +221,7 @@ test_equalized_odds_threshold_missing_fails if {
 	denied := fairness.deny with input as good
 		with data.comply.thresholds as object.remove(thresholds, ["equalized_odds_difference"])
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 	"org.fairness.equalized_odds" in ids(denied)
 }
 
@@ -250,7 +253,7 @@ test_disparate_impact_threshold_missing_fails if {
 	denied := fairness.deny with input as good
 		with data.comply.thresholds as object.remove(thresholds, ["disparate_impact_ratio"])
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 	"org.fairness.disparate_impact" in ids(denied)
 }
 
@@ -277,7 +280,7 @@ test_min_group_size_threshold_missing_fails if {
 	denied := fairness.deny with input as good
 		with data.comply.thresholds as object.remove(thresholds, ["min_group_size"])
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as due
+		with data.comply.classification.checked_obligation_by_id as by_id(due)
 	"org.fairness.min_group_size" in ids(denied)
 }
 

@@ -42,8 +42,14 @@ flagged(basis) if {
 	classification.practice_basis[flag] == basis
 }
 
+# A ban not yet applicable (classification.pending_bans) is judged all the same: its gaps are dated, so
+# comply check warns that they would fail from the ban's date.
+gaps contains {"id": r.basis, "msg": sprintf("prohibited practice (%s): %s", [r.basis, r.text]), "field": "card.ai_act.prohibited_practice_flags"} if {
+	some r in classification.pending_bans
+}
+
 gaps contains {"id": "art5.cease_placing_putting_into_service_and_use", "msg": msg, "field": "card.ai_act"} if {
-	bases := sort({r.basis | some r in classification.prohibited_reasons})
+	bases := sort({r.basis | some r in (classification.prohibited_reasons | classification.pending_bans)})
 	count(bases) > 0
 	msg := sprintf("placing on the market, putting into service and use are prohibited (%s)", [concat(", ", bases)])
 }

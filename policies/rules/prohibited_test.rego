@@ -61,3 +61,14 @@ test_rbi_exception_duties_fail_without_evidence if {
 	status(late, fx.due, "art5.3.prior_authorisation") == "fail"
 }
 
+
+# #12 item 5: a 2026/1744 ban judged before its date is not yet a prohibition; the ban and the duty
+# to cease warn that they would fail from 2026-12-02 instead of failing as if dated 2025-02-02.
+test_a_ban_before_its_date_warns_with_its_date if {
+	nudify := flagged("non_consensual_intimate_imagery")
+	status(nudify, fx.early, "art5.1.ba") == "warn"
+	status(nudify, fx.early, "art5.cease_placing_putting_into_service_and_use") == "warn"
+	some msg in messages(nudify, fx.early, "art5.cease_placing_putting_into_service_and_use")
+	contains(msg, "not yet applicable until 2026-12-02")
+	contains(msg, "would fail")
+}

@@ -3,6 +3,9 @@ package comply.rules.record_keeping_test
 import data.comply.rules.record_keeping as rk
 import rego.v1
 
+# The judged duties keyed by id, as comply.classification hands them to comply.lib.duties.
+by_id(duties) := {d.id: d | some d in duties}
+
 thresholds := {"log_retention_days": 184, "audit_log_coverage_grace_days": 1, "audit_log_max_silence_days": 7}
 
 duty(id) := {"id": id, "applies_from": "2026-08-02", "in_force": true}
@@ -62,16 +65,13 @@ audit_with(patch) := with_evidence("audit_log", object.union(audit_ok, patch))
 run(inp, obligations) := {"deny": d, "warn": w, "checks": c} if {
 	d := rk.deny with input as inp with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.role as "provider"
-		with data.comply.classification.obligations as obligations
+		with data.comply.classification.checked_obligation_by_id as by_id(obligations)
 	w := rk.warn with input as inp with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.role as "provider"
-		with data.comply.classification.obligations as obligations
+		with data.comply.classification.checked_obligation_by_id as by_id(obligations)
 	c := rk.checks with input as inp with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.role as "provider"
-		with data.comply.classification.obligations as obligations
+		with data.comply.classification.checked_obligation_by_id as by_id(obligations)
 }
 
 ids(findings) := {f.id | some f in findings}
@@ -265,12 +265,12 @@ test_out_of_order_timestamps_warn if {
 test_org_rules_do_not_apply_below_high_risk if {
 	c := rk.checks with input as audit_with({"intact": false}) with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "minimal"
-		with data.comply.classification.obligations as []
+		with data.comply.classification.checked_obligation_by_id as {}
 	count(c) == 0
 	d := rk.deny with input as audit_with({"intact": false, "chain_breaks": [{"line": 1, "reason": "x"}]})
 		with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "minimal"
-		with data.comply.classification.obligations as []
+		with data.comply.classification.checked_obligation_by_id as {}
 	count(d) == 0
 }
 
@@ -310,7 +310,7 @@ test_long_silence_inside_the_log_warns if {
 test_missing_thresholds_are_failures_not_passes if {
 	d := rk.deny with input as audit_with({}) with data.comply.thresholds as {} with data.comply.law as {}
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.obligations as provider
+		with data.comply.classification.checked_obligation_by_id as by_id(provider)
 	has(d, "art19.log_retention_6m", "thresholds.log_retention_days")
 	has(d, "org.audit_log.covers_period", "thresholds.audit_log_max_silence_days")
 }
@@ -323,8 +323,7 @@ test_explicit_durable_false_wins_over_a_file_destination if {
 checks_for(inp) := checks if {
 	checks := rk.checks with input as inp with data.comply.thresholds as thresholds
 		with data.comply.classification.tier as "high"
-		with data.comply.classification.role as "provider"
-		with data.comply.classification.obligations as provider
+		with data.comply.classification.checked_obligation_by_id as by_id(provider)
 }
 
 test_audit_log_content_rules_are_not_judged_without_a_log if {

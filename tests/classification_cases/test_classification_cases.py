@@ -35,14 +35,19 @@ def test_case(path: Path) -> None:
     assert result["tier"] == expect["tier"]
     assert result["gpai"] == expect["gpai"]
     assert sorted({r["basis"] for r in result["reasons"]}) == sorted(expect["bases"])
-    ids = [o["id"] for o in result["obligations"]]
-    if "obligations" in expect:
-        assert ids == sorted(expect["obligations"])
-    for wanted in expect.get("obligations_include", []):
-        assert wanted in ids, f"{wanted} missing from {ids}"
-    for unwanted in expect.get("obligations_exclude", []):
-        assert unwanted not in ids
-    for key in ("missing_facts", "conformity_route", "registration", "declared_tier"):
+    for listing, key in (("obligations", "obligations"), ("organisation_rules", "organisation_rules")):
+        ids = [o["id"] for o in result[listing]]
+        if key in expect:
+            assert ids == sorted(expect[key]), listing
+        for wanted in expect.get(f"{key}_include", []):
+            assert wanted in ids, f"{wanted} missing from {ids}"
+        for unwanted in expect.get(f"{key}_exclude", []):
+            assert unwanted not in ids
+    assert all(o["source"] == "law" and not o["id"].startswith("org.") for o in result["obligations"])
+    assert all(o["source"] == "organisation" for o in result["organisation_rules"])
+    for role, wanted_ids in expect.get("obligations_of", {}).items():
+        assert sorted(o["id"] for o in result["obligations"] if o["role"] == role) == sorted(wanted_ids), role
+    for key in ("missing_facts", "conformity_route", "registration", "declared_tier", "roles", "roles_assumed"):
         if key in expect:
             assert result[key] == expect[key], key
     for oid, in_force in expect.get("in_force", {}).items():

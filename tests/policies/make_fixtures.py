@@ -61,6 +61,12 @@ def render_cases() -> str:
         "",
         "ids(r) := [o.id | some o in r.obligations]",
         "",
+        "org_ids(r) := [o.id | some o in r.organisation_rules]",
+        "",
+        "ids_of(r, role) := sort([o.id | some o in r.obligations; o.role == role])",
+        "",
+        "applies_from(r, id) := {o.applies_from | some o in r.obligations; o.id == id}",
+        "",
     ]
     for path in sorted((ROOT / "tests/classification_cases").glob("*.yaml")):
         case = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -74,13 +80,18 @@ def render_cases() -> str:
         lines.append(f"\tr.tier == {json.dumps(expect['tier'])}")
         lines.append(f"\tr.gpai == {json.dumps(expect['gpai'])}")
         lines.append(f"\tbases(r) == {json.dumps(sorted(expect['bases']))}")
-        if "obligations" in expect:
-            lines.append(f"\tids(r) == {json.dumps(sorted(expect['obligations']))}")
-        for wanted in expect.get("obligations_include", []):
-            lines.append(f"\t{json.dumps(wanted)} in ids(r)")
-        for unwanted in expect.get("obligations_exclude", []):
-            lines.append(f"\tnot {json.dumps(unwanted)} in ids(r)")
-        for key in ("missing_facts", "conformity_route", "registration", "declared_tier"):
+        for key, listing in (("obligations", "ids"), ("organisation_rules", "org_ids")):
+            if key in expect:
+                lines.append(f"\t{listing}(r) == {json.dumps(sorted(expect[key]))}")
+            for wanted in expect.get(f"{key}_include", []):
+                lines.append(f"\t{json.dumps(wanted)} in {listing}(r)")
+            for unwanted in expect.get(f"{key}_exclude", []):
+                lines.append(f"\tnot {json.dumps(unwanted)} in {listing}(r)")
+        for role, wanted_ids in sorted(expect.get("obligations_of", {}).items()):
+            lines.append(f"\tids_of(r, {json.dumps(role)}) == {json.dumps(sorted(wanted_ids))}")
+        for oid, date in sorted(expect.get("applies_from", {}).items()):
+            lines.append(f"\tapplies_from(r, {json.dumps(oid)}) == {{{json.dumps(date)}}}")
+        for key in ("missing_facts", "conformity_route", "registration", "declared_tier", "roles", "roles_assumed"):
             if key in expect:
                 lines.append(f"\tr.{key} == {json.dumps(expect[key])}")
         for oid, in_force in expect.get("in_force", {}).items():
