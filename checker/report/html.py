@@ -141,12 +141,14 @@ def _tier(card: CardResult) -> str:
     facts = []
     for key, label in (
         ("declared_tier", "Tier the card declares"),
-        ("role", "Role"),
+        ("roles", "Role"),
         ("gpai", "General-purpose AI"),
         ("conformity_route", "Conformity route"),
         ("registration", "Registration"),
     ):
         value = classification.get(key)
+        if key == "roles":
+            value = _roles_text(classification)
         if value not in (None, ""):
             facts.append(_fact(label, str(value).replace("_", " ")))
     if facts:
@@ -158,9 +160,18 @@ def _tier(card: CardResult) -> str:
     return "\n".join(parts)
 
 
+def _roles_text(classification: Mapping[str, Any]) -> str:
+    """'provider and deployer (assumed)', or the declared roles; '' when the classification names none."""
+    roles = classification.get("roles")
+    if not isinstance(roles, list) or not roles:
+        return ""
+    text = " and ".join(str(role) for role in roles)
+    return f"{text} (assumed)" if classification.get("roles_assumed") else text
+
+
 def _tier_context(classification: Mapping[str, Any]) -> str:
-    role = classification.get("role")
-    return f" as {html_text(role)}" if role else ""
+    roles = _roles_text(classification)
+    return f" as {html_text(roles)}" if roles else ""
 
 
 def _text(item: object) -> str:
@@ -229,10 +240,19 @@ def _timeline(report: Report, card: CardResult, anchor: str) -> str:
     results = {result.id: result for result in card.results}
     dated: dict[str, list[tuple[str, RuleResult | None]]] = {}
     undated: list[tuple[str, RuleResult | None]] = []
-    for obligation in obligations if isinstance(obligations, list) else []:
+    seen: set[str] = set()
+    organisation = card.classification.get("organisation_rules")
+    listed = [
+        *(obligations if isinstance(obligations, list) else []),
+        *(organisation if isinstance(organisation, list) else []),
+    ]
+    for obligation in listed:
         if not isinstance(obligation, Mapping) or not isinstance(obligation.get("id"), str):
             continue
         rule_id = obligation["id"]
+        if rule_id in seen:  # one row per duty, whichever roles owe it
+            continue
+        seen.add(rule_id)
         date = obligation.get("applies_from")
         (dated.setdefault(str(date), []) if isinstance(date, str) else undated).append((rule_id, results.get(rule_id)))
     parts = ["<h3>Readiness timeline</h3>"]
