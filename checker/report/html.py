@@ -131,7 +131,12 @@ def _tier(card: CardResult) -> str:
         for reason in reasons:
             if isinstance(reason, Mapping):
                 basis = reason.get("basis")
-                legal = f' <span class="muted">(legal basis: <code>{html_text(basis)}</code>)</span>' if basis else ""
+                legal = (
+                    f' <span class="muted">(legal basis: {html_text(legal_basis(str(basis)))}, '
+                    f"<code>{html_text(basis)}</code>)</span>"
+                    if basis
+                    else ""
+                )
                 parts.append(f"<li>{html_text(reason.get('text', ''))}{legal}</li>")
             else:
                 parts.append(f"<li>{html_text(reason)}</li>")
@@ -167,6 +172,23 @@ def _roles_text(classification: Mapping[str, Any]) -> str:
         return ""
     text = " and ".join(str(role) for role in roles)
     return f"{text} (assumed)" if classification.get("roles_assumed") else text
+
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX", 10: "X", 11: "XI"}
+
+
+def legal_basis(code: str) -> str:
+    """'annex3.5.b' -> 'Annex III 5(b)', 'art5.1.f' -> 'Art. 5(1)(f)', 'art50.3' -> 'Art. 50(3)'; others as given."""
+    head, _, rest = code.partition(".")
+    parts = [part for part in rest.split(".") if part]
+    if head == "annex1" and len(parts) == 2 and parts[0] in ("a", "b"):
+        return f"Annex I Section {parts[0].upper()} point {parts[1]}"
+    if head.startswith("annex") and head[5:].isdigit() and int(head[5:]) in _ROMAN:
+        point = parts[0] + "".join(f"({part})" for part in parts[1:]) if parts else ""
+        return f"Annex {_ROMAN[int(head[5:])]} {point}".strip()
+    if head.startswith("art") and head[3:].isdigit():
+        return f"Art. {head[3:]}" + "".join(f"({part})" for part in parts)
+    return code
 
 
 def _tier_context(classification: Mapping[str, Any]) -> str:

@@ -44,6 +44,8 @@ th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vert
   overflow-wrap: anywhere; }
 thead th { background: var(--soft); }
 table.data { font-size: 12.5px; }
+table.articles > thead > tr > th:first-child { width: 25%; }
+table.articles > tbody > tr > td:nth-child(2), table.articles > thead > tr > th:nth-child(2) { white-space: nowrap; width: 1%; }
 .status { font-weight: 600; white-space: nowrap; }
 .status.fail { color: var(--fail); } .status.warn { color: var(--warn); }
 .status.waived { color: var(--waived); } .status.pass { color: var(--pass); }

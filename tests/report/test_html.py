@@ -185,3 +185,16 @@ def test_ci_installs_chromium_before_the_tests() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get install" in ci and "chromium" in ci
     assert ci.index("chromium") < ci.index("python -m pytest")
+
+
+def test_legal_basis_codes_read_as_the_act_cites_them() -> None:
+    from checker.report.html import legal_basis
+
+    assert legal_basis("annex3.5.b") == "Annex III 5(b)"
+    assert legal_basis("annex3.2") == "Annex III 2"
+    assert legal_basis("annex1.a.5") == "Annex I Section A point 5"
+    assert legal_basis("art5.1.f") == "Art. 5(1)(f)"
+    assert legal_basis("art50.3") == "Art. 50(3)"
+    assert legal_basis("something-else") == "something-else"
+    page = render_cli(*GAPS)
+    assert "legal basis: Annex III 5(b), <code>annex3.5.b</code>" in page
