@@ -54,6 +54,9 @@ def register(app: typer.Typer) -> None:
             None, "--reference-date", callback=check_date, help="Judge both sides as of this date (default: today)."
         ),
         timeline: Optional[Timeline] = typer.Option(None, "--timeline", help="original (default) or amended."),
+        timestamp: bool = typer.Option(
+            False, "--timestamp", help="Record the time of the run (off: the output is byte-identical)."
+        ),
     ) -> None:
         """Compare the cards' compliance in the working tree with a git ref: what the change broke or fixed."""
         from checker.report.diff import RENDERERS
@@ -63,6 +66,11 @@ def register(app: typer.Typer) -> None:
                 raise UsageError(f"unknown --format {format!r}; choose {', '.join(FORMATS)}")
             options = Options(tuple(paths or [Path(".")]), config, tuple(policy), tuple(data), reference_date, timeline)
             result = run_diff(base, options)
+            if timestamp:
+                import datetime as _dt
+
+                now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+                result = replace(result, generated_at=now)
             text = RENDERERS[format](result)
             if output is not None:
                 write_output(output, text)

@@ -87,6 +87,8 @@ class Diff:
     removed_waivers: tuple[WaiverNote, ...] = ()
     expired_waivers: tuple[WaiverNote, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    generated_at: str | None = None
+    """The time of the run, only with `--timestamp` (otherwise the output is byte-identical)."""
 
     @property
     def introduces_failure(self) -> bool:
@@ -254,7 +256,7 @@ def _waiver_document(note: WaiverNote) -> dict[str, Any]:
 
 
 def diff_document(diff: Diff) -> dict[str, Any]:
-    return {
+    document = {
         "schema_version": DIFF_SCHEMA_VERSION,
         "base": {"ref": diff.base_ref, "commit": diff.base_commit},
         "head": "working tree",
@@ -284,6 +286,9 @@ def diff_document(diff: Diff) -> dict[str, Any]:
             "expired": [_waiver_document(note) for note in diff.expired_waivers],
         },
     }
+    if diff.generated_at is not None:
+        document["generated_at"] = diff.generated_at
+    return document
 
 
 def render_json(diff: Diff) -> str:
@@ -329,6 +334,7 @@ def render_text(diff: Diff) -> str:
         f"comply diff: the working tree against {t(diff.base_ref)} ({diff.base_commit[:12]})",
         f"reference date {diff.reference_date} ({t(diff.law)})",
         *(t(note) for note in diff.notes),
+        *([f"generated at {diff.generated_at}"] if diff.generated_at else []),
     ]
     for card in diff.cards:
         if card.state == "unchanged":

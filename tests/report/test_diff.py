@@ -83,6 +83,7 @@ def test_names_exactly_the_broken_rule_and_the_added_waiver(tmp_path: Path) -> N
     assert document["introduces_failure"] is True and document["base"]["ref"] == "HEAD"  # type: ignore[index]
     assert "comply-diff-" not in raw and str(tmp_path) not in raw
     assert diff_json(repo, "--base", "HEAD")[2] == raw  # byte-identical
+    assert "generated_at" not in document and "generated_at" in diff_json(repo, "--base", "HEAD", "--timestamp")[1]
     after = (git(repo, "status", "--porcelain"), git(repo, "rev-parse", "HEAD"), git(repo, "worktree", "list"))
     assert after == before  # the working tree, HEAD and the worktree list are untouched
     text = comply("diff", "--base", "HEAD", *DATE, cwd=repo)
