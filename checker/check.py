@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.config import Config, load_config
+from checker.config import Config, Configs, run_config
 from checker.engine.base import Engine
 from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
 from checker.errors import EngineError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
 from checker.evidence.card import find_cards
-from checker.evidence.provenance import tool_version
+from checker.evidence.loader import STDIN
+from checker.evidence.per_card import EvidenceArguments, evidence_per_card
+from checker.evidence.provenance import display_path, tool_version
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult, result_from_metadata
 from checker.waivers import WaiverSet, load_waivers
 
@@ -31,7 +33,7 @@ class CheckRequest:
     """Everything `comply check` was asked to do."""
 
     paths: Sequence[Path]
-    evidence: EvidencePaths = field(default_factory=EvidencePaths)
+    evidence: EvidencePaths | EvidenceArguments = field(default_factory=EvidencePaths)
     config_path: Path | None = None
     policy_dirs: Sequence[Path] = ()
     data_files: Sequence[Path] = ()
@@ -46,29 +48,54 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class Session:
-    """What one run prepares once: the config, the bundle and the engine."""
+    """What one run prepares once: the configs, the bundle, the engine and the local cards.
+
+    `config` is the run's config (its bundle, engine, clock and exit settings, agreed by every card's
+    config); `cards` pairs each local card with its own config, whose evidence, fairness options,
+    logging and waivers apply to that card only.
+    """
 
     config: Config
     bundle: PolicyBundle
     engine: Engine
     context: Context
     waivers: WaiverSet = field(default_factory=WaiverSet)
+    cards: tuple[tuple[Path, Config], ...] = ()
+    configs: Configs = field(default_factory=Configs)
+    waiver_sets: Mapping[Path | None, WaiverSet] = field(default_factory=dict)
+
+    def waivers_for(self, config: Config) -> WaiverSet:
+        return self.waiver_sets.get(_config_key(config), self.waivers)
 
 
 def open_session(request: CheckRequest) -> Session:
-    """Read the config, load the bundle once and create the engine."""
+    """Find the cards and their configs, agree the run's settings, load the bundle once and create the engine."""
     from checker.engine.factory import create_engine
     from checker.engine.thresholds import requested
 
-    config = load_config(request.config_path)
+    configs = Configs(request.config_path)
+    local = [path for path in request.paths if not _is_mlflow_uri(path)]
+    cards = tuple((card, configs.for_card(card)) for card in find_cards(local, configs.patterns_for))
+    labelled = [(display_path(card) if str(card) != STDIN else "-", config) for card, config in cards]
+    if len(local) < len(request.paths) or request.mlflow_run is not None:  # MLflow's: the working directory's
+        labelled.append(("the MLflow cards", configs.for_directory(Path("."))))
+    config = run_config(labelled)
     settings, deviations = requested(config, request.data_files)
     bundle = load_bundle(
         tuple(config.policy_dirs) + tuple(request.policy_dirs), thresholds=settings, deviations=deviations
     )
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config, as_if_applicable=request.as_if_applicable)
-    waivers = load_waivers(config, context.judging_today, bundle.metadata, bundle.data)
-    return Session(config, bundle, engine, context, waivers)
+    waiver_sets: dict[Path | None, WaiverSet] = {}
+    for _, card_config in labelled:
+        key = _config_key(card_config)
+        if key not in waiver_sets:
+            waiver_sets[key] = load_waivers(card_config, context.judging_today, bundle.metadata, bundle.data)
+    return Session(config, bundle, engine, context, waiver_sets[_config_key(config)], cards, configs, waiver_sets)
+
+
+def _config_key(config: Config) -> Path | None:
+    return config.path.resolve() if config.path is not None else None
 
 
 def run_check(request: CheckRequest, session: Session | None = None) -> Report:
@@ -76,9 +103,12 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     session = session or open_session(request)
     with contextlib.ExitStack() as stack:
         targets = _targets(request, session, stack)
+        evidence = evidence_per_card(request.evidence, [card for card, _, _ in targets])
         results = tuple(
-            session.waivers.apply(check_card(path, request.evidence, session, card_format=request.card_format, run=run))
-            for path, run in targets
+            session.waivers_for(config).apply(
+                check_card(path, evidence[index], session, card_format=request.card_format, run=run, config=config)
+            )
+            for index, (path, config, run) in enumerate(targets)
         )
     return Report(
         tool_version=tool_version(),
@@ -96,20 +126,20 @@ def run_check(request: CheckRequest, session: Session | None = None) -> Report:
 
 def _targets(
     request: CheckRequest, session: Session, stack: contextlib.ExitStack
-) -> list[tuple[Path, RunEvidence | None]]:
-    """(card file, MLflow evidence or None) for every card: local files and globs, `models:/` and
-    `runs:/` URIs (their card downloaded), each local card joined with the `--mlflow` run if given.
+) -> list[tuple[Path, Config, RunEvidence | None]]:
+    """(card file, its config, MLflow evidence or None) for every card: local files and globs, `models:/`
+    and `runs:/` URIs (their card downloaded), each local card joined with the `--mlflow` run if given.
     mlflow is imported only when one of these is used."""
     uris = [str(path) for path in request.paths if _is_mlflow_uri(path)]
-    local = [path for path in request.paths if not _is_mlflow_uri(path)]
     if not uris and request.mlflow_run is None:
-        return [(path, None) for path in find_cards(local, session.config.card_patterns)]
+        return [(path, config, None) for path, config in session.cards]
     import tempfile
 
     from checker.evidence.mlflow import resolve
 
     workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="comply-mlflow-")))
     settings = session.config.mlflow
+    here = session.configs.for_directory(Path("."))
 
     def fetch(uri: str, index: int, *, want_card: bool) -> RunEvidence:
         return resolve(
@@ -117,17 +147,17 @@ def _targets(
             settings,
             workdir / str(index),
             explicit_tracking_uri=request.mlflow_tracking_uri,
-            card_patterns=session.config.card_patterns,
+            card_patterns=here.card_patterns,
             want_card=want_card,
         )
 
     attached = fetch(request.mlflow_run, 0, want_card=False) if request.mlflow_run is not None else None
-    targets: list[tuple[Path, RunEvidence | None]] = []
-    if local:
-        targets.extend((path, attached) for path in find_cards(local, session.config.card_patterns))
+    targets: list[tuple[Path, Config, RunEvidence | None]] = [
+        (path, config, attached) for path, config in session.cards
+    ]
     for index, uri in enumerate(uris, start=1):
         run = fetch(uri, index, want_card=True)
-        targets.append((run.files["card"], run))
+        targets.append((run.files["card"], here, run))
     return targets
 
 
@@ -142,8 +172,11 @@ def check_card(
     *,
     card_format: str | None = None,
     run: RunEvidence | None = None,
+    config: Config | None = None,
 ) -> CardResult:
-    assembled = assemble(path, evidence, session.context, session.config, card_format=card_format, run=run)
+    """One card judged with its own config (default: the run's) and the evidence named for it."""
+    chosen = config if config is not None else session.config
+    assembled = assemble(path, evidence, session.context, chosen, card_format=card_format, run=run)
     decision = session.engine.evaluate(assembled.document)
     results = tuple(_rule_result(raw, session.bundle.metadata, assembled) for raw in decision["results"])
     details = assembled.document["card"].get("model_details")

@@ -1,7 +1,13 @@
 """`comply.yaml`: a repository's settings for comply (evidence paths, thresholds, policies, waivers).
 
-Found in the working directory when `--config` is not given. Paths inside it are relative to the file,
-so the same config works from any directory. Command-line options win over the file.
+Each card has its own config: the nearest comply.yaml at or above the card's directory, up to the
+repository root (the directory with `.git`; outside a repository, up to the working directory), unless
+`--config` names one for every card. Paths inside it are relative to the file, so the same config works
+from any directory. Command-line options win over the file.
+
+Some settings belong to the whole run rather than to one card: the policy bundle (policy_dirs,
+thresholds, deviations), the engine (opa), the clock (reference_date, timeline), the exit rule
+(fail_on_warn) and mlflow. The configs of one run's cards must agree on them (`run_config`).
 """
 
 from __future__ import annotations
@@ -39,24 +45,51 @@ class Config:
     document: LoadedDocument | None = None
 
 
-def find_config(explicit: Path | None) -> Path | None:
-    """The config to use: the one named, else comply.yaml in the working directory, else none."""
+def find_config(explicit: Path | None, near: Path | None = None) -> Path | None:
+    """The config to use: the one named, else the nearest comply.yaml at or above the directory `near`
+    (default: the working directory) within its repository, else none."""
     if explicit is not None:
         return explicit
-    for name in CONFIG_NAMES:
-        candidate = Path(name)
-        if candidate.exists():  # not is_file(): a FIFO or folder named comply.yaml is refused, not skipped
-            return candidate
+    for folder in search_dirs(Path(".") if near is None else near):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.exists():  # not is_file(): a FIFO or folder named comply.yaml is refused, not skipped
+                return _shown(candidate)
     return None
 
 
-def load_config(explicit: Path | None = None) -> Config:
-    """Read and shape-check comply.yaml; relative paths resolve against the file's directory."""
+def search_dirs(directory: Path) -> list[Path]:
+    """Where a config for `directory` may be: the directory and its parents up to the repository root
+    (the nearest one holding `.git`); outside a repository, up to the working directory when `directory` is
+    below it, else the directory alone (a stray comply.yaml in /tmp or $HOME never applies)."""
+    start = directory.resolve()
+    chain = [start, *start.parents]
+    for index, folder in enumerate(chain):
+        if (folder / ".git").exists():
+            return chain[: index + 1]
+    cwd = Path.cwd().resolve()
+    return chain[: chain.index(cwd) + 1] if cwd in chain else [start]
+
+
+def _shown(path: Path) -> Path:
+    """`path` relative to the working directory when below it (as reports name files), else absolute."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def load_config(explicit: Path | None = None, near: Path | None = None) -> Config:
+    """Read and shape-check comply.yaml (the one named, else the one for the directory `near`); relative
+    paths resolve against the file's directory."""
+    path = find_config(explicit, near)
+    return Config() if path is None else read_config(path)
+
+
+def read_config(path: Path) -> Config:
+    """Read and shape-check the config at `path`."""
     from checker.schemas import validate
 
-    path = find_config(explicit)
-    if path is None:
-        return Config()
     document = load_document(path)
     data = document.data if document.data is not None else {}
     validate(data, "config", source=document)
@@ -107,3 +140,89 @@ def configured_reference_date(data: Mapping[str, Any], document: LoadedDocument)
             "--reference-date on the command line may replay a past date"
         )
     return text
+
+
+class Configs:
+    """The config of every card of one run, each file read once: `--config` for all cards when given,
+    else each card's nearest comply.yaml (`find_config`)."""
+
+    def __init__(self, explicit: Path | None = None) -> None:
+        self._explicit = read_config(explicit) if explicit is not None else None
+        self._by_directory: dict[Path, Config] = {}
+        self._by_file: dict[Path, Config] = {}
+
+    def for_directory(self, directory: Path) -> Config:
+        if self._explicit is not None:
+            return self._explicit
+        key = directory.resolve()
+        if key not in self._by_directory:
+            path = find_config(None, directory)
+            if path is None:
+                self._by_directory[key] = Config()
+            else:
+                real = path.resolve()
+                if real not in self._by_file:
+                    self._by_file[real] = read_config(path)
+                self._by_directory[key] = self._by_file[real]
+        return self._by_directory[key]
+
+    def for_card(self, card: Path) -> Config:
+        """The card's config; a card on stdin (`-`) has the working directory's."""
+        from checker.evidence.loader import STDIN
+
+        return self.for_directory(Path(".") if str(card) == STDIN else card.parent)
+
+    def patterns_for(self, directory: Path) -> tuple[str, ...]:
+        """Which file names are model cards in `directory`: its config's `card_patterns`."""
+        return self.for_directory(directory).card_patterns
+
+
+RUN_SETTINGS = (
+    "policy_dirs",
+    "thresholds",
+    "deviations",
+    "opa",
+    "reference_date",
+    "timeline",
+    "fail_on_warn",
+    "mlflow",
+)
+"""Config settings that hold for a whole run (one bundle, one engine, one clock, one exit rule)."""
+
+
+def _run_setting(config: Config, name: str) -> Any:
+    value = getattr(config, name)
+    if name == "policy_dirs":
+        return tuple(path.resolve() for path in value)
+    if name in ("opa", "mlflow") and value and config.path is not None:
+        return value, config.path.resolve().parent  # paths inside resolve against the file
+    return value
+
+
+def run_config(cards: Sequence[tuple[str, Config]]) -> Config:
+    """The config whose run-wide settings the run uses: the first card's, once every other card's config
+    is shown to agree with it (a usage error names the first setting on which two differ)."""
+    if not cards:
+        return Config()
+    first_card, first = cards[0]
+    for card, config in cards[1:]:
+        if config is first:
+            continue
+        for name in RUN_SETTINGS:
+            if _run_setting(config, name) != _run_setting(first, name):
+                from checker.errors import UsageError
+
+                raise UsageError(
+                    f"{_config_label(card, config)} and {_config_label(first_card, first)} set {name} differently; "
+                    "one run judges all its cards with one policy bundle, engine and clock: check these cards "
+                    "in separate runs, or give --config"
+                )
+    return first
+
+
+def _config_label(card: str, config: Config) -> str:
+    from checker.evidence.provenance import display_path
+
+    if config.path is None:
+        return f"{card} (no comply.yaml)"
+    return f"{display_path(config.path)} (for {card})"

@@ -35,7 +35,7 @@ def fill_card(card_path: Path, predictions: Path, *, config_path: Path | None = 
     card, fmt = load_card_as(card_path)
     if fmt != "comply" or card_path.suffix.lower() not in {".yaml", ".yml"}:
         raise UsageError(f"{card_path}: comply card fill edits comply YAML cards (this one is {fmt})")
-    config = load_config(config_path)
+    config = load_config(config_path, near=card_path.parent)
     if not config.fairness:
         raise UsageError("comply card fill needs the prediction columns: add a `fairness:` section to comply.yaml")
     options = FairnessOptions.from_mapping(config.fairness, where="comply.yaml fairness")
@@ -151,13 +151,15 @@ def register(app: typer.Typer) -> None:
             None, "--predictions", help="Predictions file (default: comply.yaml evidence.predictions)."
         ),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the filled card here instead."),
-        config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml)."),
+        config: Optional[Path] = typer.Option(
+            None, "--config", "-c", help="comply.yaml (default: the card's nearest comply.yaml)."
+        ),
     ) -> None:
         """Compute evaluation.metrics and per-group slices from predictions and write them into the card."""
         try:
             from checker.config import load_config
 
-            source = predictions or load_config(config).evidence.get("predictions")
+            source = predictions or load_config(config, near=card.parent).evidence.get("predictions")
             if source is None:
                 raise UsageError("name the predictions file (--predictions) or set evidence.predictions in comply.yaml")
             text = fill_card(card, source, config_path=config)

@@ -37,6 +37,9 @@ def _format_names() -> list[str]:
     return sorted(FORMATS)
 
 
+_PER_CARD = " With several cards: CARD=PATH (the card file or its directory); repeatable."
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def check(
@@ -65,19 +68,26 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(
             None, "--output", "-o", help="Write the report here (- for stdout); the terminal still gets the text."
         ),
-        fairness: Optional[Path] = typer.Option(
-            None, "--fairness", help="Fairness evidence file (computed fairness.json or declared numbers)."
+        fairness: list[str] = typer.Option(
+            [],
+            "--fairness",
+            help="Fairness evidence file (computed fairness.json or declared numbers)." + _PER_CARD,
+            metavar="[CARD=]PATH",
         ),
-        predictions: Optional[Path] = typer.Option(
-            None,
+        predictions: list[str] = typer.Option(
+            [],
             "--predictions",
-            help="Predictions file to compute fairness from (options from comply.yaml `fairness:`).",
+            help="Predictions file to compute fairness from (options from comply.yaml `fairness:`)." + _PER_CARD,
+            metavar="[CARD=]PATH",
         ),
-        logging: Optional[Path] = typer.Option(
-            None, "--logging", help="Logging evidence: declared block and/or Python dictConfig (YAML/JSON)."
+        logging: list[str] = typer.Option(
+            [],
+            "--logging",
+            help="Logging evidence: declared block and/or Python dictConfig (YAML/JSON)." + _PER_CARD,
+            metavar="[CARD=]PATH",
         ),
-        audit_log: Optional[Path] = typer.Option(
-            None, "--audit-log", help="Audit log (JSON Lines) to verify and judge."
+        audit_log: list[str] = typer.Option(
+            [], "--audit-log", help="Audit log (JSON Lines) to verify and judge." + _PER_CARD, metavar="[CARD=]PATH"
         ),
         card_format: Optional[str] = typer.Option(
             None,
@@ -95,14 +105,23 @@ def register(app: typer.Typer) -> None:
         mlflow_tracking_uri: Optional[str] = typer.Option(
             None, "--mlflow-tracking-uri", help="MLflow tracking server (default: MLFLOW_TRACKING_URI)."
         ),
-        expect_head: Optional[str] = typer.Option(
-            None, "--expect-head", help="Audit log: a head hash recorded earlier that must still be in the log."
+        expect_head: list[str] = typer.Option(
+            [],
+            "--expect-head",
+            help="Audit log: a head hash recorded earlier that must still be in the log." + _PER_CARD,
+            metavar="[CARD=]HASH",
         ),
-        continues: Optional[str] = typer.Option(
-            None, "--continues", help="Audit log: the earlier log file (or its head hash) this log continues."
+        continues: list[str] = typer.Option(
+            [],
+            "--continues",
+            help="Audit log: the earlier log file (or its head hash) this log continues." + _PER_CARD,
+            metavar="[CARD=]LOG",
         ),
         config: Optional[Path] = typer.Option(
-            None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present)."
+            None,
+            "--config",
+            "-c",
+            help="comply.yaml for every card (default: each card's nearest comply.yaml, up to the repository root).",
         ),
         policy: list[Path] = typer.Option(
             [], "--policy", "-p", help="Directory of your own Rego rules (package comply.custom.*); repeatable."
@@ -144,9 +163,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
-        from checker.commands.common import continued_head
-        from checker.evidence.assemble import EvidencePaths
         from checker.evidence.loader import start_run
+        from checker.evidence.per_card import EvidenceArguments
         from checker.report import FORMATS
         from checker.report.output import plan_destinations, refuse_inputs, render_to, write_reports
 
@@ -155,13 +173,13 @@ def register(app: typer.Typer) -> None:
             destinations = plan_destinations(format, output, FORMATS)
             request = CheckRequest(
                 paths=paths,
-                evidence=EvidencePaths(
+                evidence=EvidenceArguments.of(
                     fairness=fairness,
                     logging=logging,
                     audit_log=audit_log,
                     predictions=predictions,
                     audit_expect_head=expect_head,
-                    audit_continues=continued_head(continues),
+                    audit_continues=continues,
                 ),
                 config_path=config,
                 policy_dirs=policy,
@@ -212,14 +230,14 @@ def _log_to_mlflow(
 
 
 def run_inputs(request: CheckRequest, session: Session, report: Report) -> list[str]:
-    """Every file the run read: what the loaders recorded, the cards' evidence and the config."""
+    """Every file the run read: what the loaders recorded, the cards' evidence and the configs."""
     from checker.evidence.loader import INPUT_FILES
 
     inputs: list[str] = sorted(INPUT_FILES)
     for card in report.cards:
         inputs.extend(evidence.path for evidence in card.evidence)
-    if session.config.path is not None:
-        inputs.append(str(session.config.path))
+    configs = [session.config, *(config for _, config in session.cards)]
+    inputs.extend(sorted({str(config.path) for config in configs if config.path is not None}))
     inputs.extend(str(path) for path in request.data_files)
     return inputs
 

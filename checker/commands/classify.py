@@ -51,7 +51,7 @@ def classify_card(
     from checker.evidence.provenance import display_path
     from checker.schemas import validate
 
-    config = load_config(config_path)
+    config = load_config(config_path, near=card_path.parent)
     bundle = load_bundle(tuple(config.policy_dirs))
     engine = create_engine(bundle, config, {})
     context = Context.build(reference_date, timeline, config)
@@ -162,7 +162,9 @@ def register(app: typer.Typer) -> None:
             "--timeline",
             help="Which dates apply: the Act as published (original, the default) or as amended by 2026/1744.",
         ),
-        config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml)."),
+        config: Optional[Path] = typer.Option(
+            None, "--config", "-c", help="comply.yaml (default: the card's nearest comply.yaml)."
+        ),
     ) -> None:
         """Classify model cards under the EU AI Act: tier, GPAI flag, reasons, route, registration, duties."""
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,16 +87,22 @@ def is_card_name(name: str, patterns: Sequence[str] = DEFAULT_CARD_PATTERNS) -> 
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
-def find_cards(paths: Iterable[Path], patterns: Sequence[str] = DEFAULT_CARD_PATTERNS) -> list[Path]:
+Patterns = Sequence[str] | Callable[[Path], Sequence[str]]
+"""Card-name patterns: the same for every directory, or looked up per directory (its comply.yaml's)."""
+
+
+def find_cards(paths: Iterable[Path], patterns: Patterns = DEFAULT_CARD_PATTERNS) -> list[Path]:
     """Expand files, directories and globs into model-card paths, in order and without repeats.
 
     A file named explicitly is a card whatever its name; a directory contributes the files below it whose
-    names match `patterns`; a directory with none is an input error rather than a silent pass.
+    names match the patterns of the directory they are in; a directory with none is an input error rather
+    than a silent pass.
     """
+    lookup = patterns if callable(patterns) else (lambda _directory: patterns)
     cards: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        for card in _expand_argument(path, patterns):
+        for card in _expand_argument(path, lookup):
             key = card.resolve()
             if key not in seen:
                 seen.add(key)
@@ -104,7 +110,7 @@ def find_cards(paths: Iterable[Path], patterns: Sequence[str] = DEFAULT_CARD_PAT
     return cards
 
 
-def _expand_argument(path: Path, patterns: Sequence[str]) -> list[Path]:
+def _expand_argument(path: Path, patterns: Callable[[Path], Sequence[str]]) -> list[Path]:
     if str(path) == STDIN:
         return [path]
     if not path.exists() and any(char in str(path) for char in "*?["):
@@ -117,12 +123,14 @@ def _expand_argument(path: Path, patterns: Sequence[str]) -> list[Path]:
             found = sorted(
                 candidate
                 for candidate in path.rglob("*")
-                if candidate.is_file() and is_card_name(candidate.name, patterns) and not _hidden(candidate, path)
+                if candidate.is_file()
+                and not _hidden(candidate, path)
+                and is_card_name(candidate.name, patterns(candidate.parent))
             )
         except OSError as err:
             raise InputError(f"{err.filename or path}: cannot read this directory: {err.strerror or err}") from None
         if not found:
-            raise InputError(f"{path}: no model card found in this directory (looked for {', '.join(patterns)})")
+            raise InputError(f"{path}: no model card found in this directory (looked for {', '.join(patterns(path))})")
         return found
     if not path.exists():
         raise InputError(f"{path}: no such file")

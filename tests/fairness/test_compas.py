@@ -80,6 +80,8 @@ def test_compas_gate_fails_on_the_error_rate_gap(compas_frame: pd.DataFrame, tmp
     done = comply(
         "check",
         str(card),
+        "--config",  # the card is elsewhere: name the config here, not the card's own
+        "comply.yaml",
         "--predictions",
         str(predictions),
         "--format",

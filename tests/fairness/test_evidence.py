@@ -162,8 +162,21 @@ def test_check_with_a_fairness_file_and_with_predictions_agree(tmp_path: Path) -
     card = Path(__file__).resolve().parents[2] / "examples" / "credit-scoring" / "model_card.yaml"
     computed = tmp_path / "fairness.json"
     assert comply("fairness", str(predictions), "-o", str(computed), cwd=tmp_path).returncode == 0
+    # the card lives elsewhere: its own comply.yaml would apply, so name the one here
     reports = [
-        comply("check", str(card), flag, str(path), "--format", "json", "--reference-date", "2028-01-01", cwd=tmp_path)
+        comply(
+            "check",
+            str(card),
+            "--config",
+            "comply.yaml",
+            flag,
+            str(path),
+            "--format",
+            "json",
+            "--reference-date",
+            "2028-01-01",
+            cwd=tmp_path,
+        )
         for flag, path in (("--predictions", predictions), ("--fairness", computed))
     ]
     results = []

@@ -111,12 +111,13 @@ def test_policy_test_runs_the_custom_rego_tests_with_coverage(tmp_path: Path) ->
 
 def test_stricter_thresholds_from_data_file_and_comply_yaml_change_the_verdict(tmp_path: Path) -> None:
     rule = "org.fairness.demographic_parity"
-    assert statuses(comply("check", GOOD, *ORIGINAL, "-f", "json").stdout)[rule] == "pass"
+    card = tmp_path / "model_card.yaml"  # the card alone (declared 0.04), without the example's comply.yaml
+    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", card)
+    assert statuses(comply("check", str(card), *ORIGINAL, "-f", "json").stdout)[rule] == "pass"
     data = tmp_path / "strict.yaml"
     data.write_text("thresholds:\n  demographic_parity_difference: 0.03\n", encoding="utf-8")
-    strict = comply("check", GOOD, "--data", str(data), *ORIGINAL, "-f", "json")
+    strict = comply("check", str(card), "--data", str(data), *ORIGINAL, "-f", "json")
     assert strict.returncode == 1 and statuses(strict.stdout)[rule] == "fail"
-    shutil.copy(EXAMPLES / "credit-scoring" / "model_card.yaml", tmp_path / "model_card.yaml")
     (tmp_path / "comply.yaml").write_text("thresholds:\n  demographic_parity_difference: 0.03\n", encoding="utf-8")
     configured = comply("check", "model_card.yaml", *ORIGINAL, "-f", "json", cwd=tmp_path)
     assert statuses(configured.stdout)[rule] == "fail"

@@ -234,9 +234,10 @@ def test_full_text_puts_failures_first_and_the_summary_once() -> None:
 
 
 def test_fail_on_level() -> None:
-    assert comply("check", GOOD, *PINNED, "--fail-on", "fail").returncode == 0
-    assert comply("check", GOOD, *PINNED, "--fail-on", "warn").returncode == 1
-    assert comply("check", GOOD, *PINNED, "--fail-on-warn").returncode == 1
+    warned = "examples/loan-desk-deployer/model_card.yaml"  # no failure, one warning
+    assert comply("check", warned, *PINNED, "--fail-on", "fail").returncode == 0
+    assert comply("check", warned, *PINNED, "--fail-on", "warn").returncode == 1
+    assert comply("check", warned, *PINNED, "--fail-on-warn").returncode == 1
 
 
 def test_rule_selection_is_said_and_typos_get_a_suggestion() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from tests.conftest import EXAMPLES, ROOT, comply
@@ -33,17 +34,35 @@ def test_one_passing_set_exits_zero() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_card_patterns_come_from_comply_yaml(tmp_path: Path) -> None:
+def test_card_patterns_come_from_the_comply_yaml_of_each_directory(tmp_path: Path) -> None:
+    """Which files are cards is decided by the config that would judge them: the nearest comply.yaml at
+    or above the file's directory (up to the repository root), whatever directory was named or is current."""
+    spam = EXAMPLES / "spam-filter" / "model_card.yaml"
     models = tmp_path / "models" / "scorer"
     models.mkdir(parents=True)
-    shutil.copy(EXAMPLES / "spam-filter" / "model_card.yaml", models / "scorer.card.yaml")
-    shutil.copy(EXAMPLES / "spam-filter" / "model_card.yaml", models / "notes.yaml")
+    shutil.copy(spam, models / "scorer.card.yaml")
+    shutil.copy(spam, models / "notes.yaml")
     (tmp_path / "comply.yaml").write_text('card_patterns: ["*.card.yaml"]\n', encoding="utf-8")
-    done = comply("check", "models", *PINNED, "-f", "json", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    assert [card["card"] for card in json.loads(done.stdout)["cards"]] == ["models/scorer/scorer.card.yaml"]
-    none = comply("check", ".", *PINNED, cwd=tmp_path / "models")  # no comply.yaml here: default patterns
+    other = tmp_path / "models" / "ranker"
+    other.mkdir()
+    shutil.copy(spam, other / "ranker.card.yaml")  # not a card here: this directory has its own patterns
+    shutil.copy(spam, other / "ranker.model.yaml")
+    (other / "comply.yaml").write_text('card_patterns: ["*.model.yaml"]\n', encoding="utf-8")
+    expected = ["models/ranker/ranker.model.yaml", "models/scorer/scorer.card.yaml"]
+
+    def cards(cwd: Path, *paths: str) -> list[str]:
+        done = comply("check", *paths, *PINNED, "-f", "json", cwd=cwd)
+        assert done.returncode == 0, done.stderr
+        return [card["card"] for card in json.loads(done.stdout)["cards"]]
+
+    assert cards(tmp_path, "models") == expected
+    # Outside a repository the search stops at the working directory: from models/ the root config is not seen.
+    none = comply("check", "scorer", *PINNED, cwd=tmp_path / "models")
     assert none.returncode == 2 and "no model card found" in none.stderr
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    # In a repository it is seen from anywhere below the root, and from outside it.
+    assert cards(tmp_path / "models", ".") == [path.removeprefix("models/") for path in expected]
+    assert cards(ROOT, str(tmp_path / "models" / "scorer")) == [str(models / "scorer.card.yaml")]
 
 
 def test_the_policy_bundle_is_loaded_once_per_run(monkeypatch) -> None:  # type: ignore[no-untyped-def]
