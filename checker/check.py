@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from checker.config import Config, Configs, run_config
 from checker.engine.base import Engine
 from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
-from checker.errors import EngineError
+from checker.errors import EngineError, InputError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
 from checker.evidence.card import find_cards
 from checker.evidence.loader import STDIN
@@ -75,10 +75,12 @@ def open_session(request: CheckRequest) -> Session:
 
     configs = Configs(request.config_path)
     local = [path for path in request.paths if not _is_mlflow_uri(path)]
-    cards = tuple((card, configs.for_card(card)) for card in find_cards(local, configs.patterns_for))
-    labelled = [(display_path(card) if str(card) != STDIN else "-", config) for card, config in cards]
+    cards = _local_cards(local, configs, tolerant=True)
+    labelled = _labelled(cards)
     if len(local) < len(request.paths) or request.mlflow_run is not None:  # MLflow's: the working directory's
         labelled.append(("the MLflow cards", configs.for_directory(Path("."))))
+    if not labelled:  # no card found yet (run_check says why): the working directory's config
+        labelled.append(("the working directory", configs.for_directory(Path("."))))
     config = run_config(labelled)
     settings, deviations = requested(config, request.data_files)
     bundle = load_bundle(
@@ -91,7 +93,27 @@ def open_session(request: CheckRequest) -> Session:
         key = _config_key(card_config)
         if key not in waiver_sets:
             waiver_sets[key] = load_waivers(card_config, context.judging_today, bundle.metadata, bundle.data)
-    return Session(config, bundle, engine, context, waiver_sets[_config_key(config)], cards, configs, waiver_sets)
+    return Session(
+        config, bundle, engine, context, waiver_sets[_config_key(config)], tuple(cards), configs, waiver_sets
+    )
+
+
+def _local_cards(paths: Sequence[Path], configs: Configs, *, tolerant: bool = False) -> list[tuple[Path, Config]]:
+    """Each card the paths name, with its config. `tolerant` (preparing a session): an argument that names
+    no card is left for `run_check` to report, which expands the same arguments."""
+    if not tolerant:
+        return [(card, configs.for_card(card)) for card in find_cards(paths, configs.patterns_for)]
+    found: list[tuple[Path, Config]] = []
+    for path in paths:
+        try:
+            found.extend(_local_cards([path], configs))
+        except InputError:
+            continue
+    return found
+
+
+def _labelled(cards: Sequence[tuple[Path, Config]]) -> list[tuple[str, Config]]:
+    return [(display_path(card) if str(card) != STDIN else "-", config) for card, config in cards]
 
 
 def _config_key(config: Config) -> Path | None:
@@ -131,8 +153,10 @@ def _targets(
     and `runs:/` URIs (their card downloaded), each local card joined with the `--mlflow` run if given.
     mlflow is imported only when one of these is used."""
     uris = [str(path) for path in request.paths if _is_mlflow_uri(path)]
+    cards = _local_cards([path for path in request.paths if not _is_mlflow_uri(path)], session.configs)
+    run_config([("this run", session.config), *_labelled(cards)])  # cards the session was not opened for
     if not uris and request.mlflow_run is None:
-        return [(path, config, None) for path, config in session.cards]
+        return [(path, config, None) for path, config in cards]
     import tempfile
 
     from checker.evidence.mlflow import resolve
@@ -152,9 +176,7 @@ def _targets(
         )
 
     attached = fetch(request.mlflow_run, 0, want_card=False) if request.mlflow_run is not None else None
-    targets: list[tuple[Path, Config, RunEvidence | None]] = [
-        (path, config, attached) for path, config in session.cards
-    ]
+    targets: list[tuple[Path, Config, RunEvidence | None]] = [(path, config, attached) for path, config in cards]
     for index, uri in enumerate(uris, start=1):
         run = fetch(uri, index, want_card=True)
         targets.append((run.files["card"], here, run))
