@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 from typing import Any
 
@@ -36,6 +36,8 @@ DEFAULT_THRESHOLDS = {
     "disparate_impact_ratio": 0.8,
 }
 LOWER_IS_BETTER = ("_difference",)
+MAX_CHARTED = 30
+"""Groups per chart: beyond this the bars stop being readable (a feature may have up to max_groups)."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,17 @@ def _rates_chart(
         else:
             limit_text = ""
         sentences.append(f"{heading}: {shown}{limit_text}.")
+    charted = _charted_groups(rows, chart_panels, reference)
+    if len(charted) < len(rows):
+        chart_panels = [
+            replace(panel, bars=[bar for bar in panel.bars if bar.label in charted]) for panel in chart_panels
+        ]
+        chart_panels[-1] = replace(
+            chart_panels[-1],
+            note=(chart_panels[-1].note + "; " if chart_panels[-1].note else "")
+            + f"charted: {len(charted)} of {len(rows)} groups (those below a line, the reference, the largest); "
+            "the table lists every group",
+        )
     body, height = panels(ident, chart_panels, 4)
     small_groups = [group for group, entry in rows if _is_small(entry, min_size)]
     description = (
@@ -266,6 +279,22 @@ def metrics_table(
         f'<table class="data"><caption>{html_text(f"Disparities across {name}")}</caption>'
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _charted_groups(
+    rows: Sequence[tuple[str, Mapping[str, Any]]], chart_panels: Sequence[Panel], reference: Any
+) -> set[str]:
+    """The groups a chart can show legibly (at most MAX_CHARTED): first those below a threshold line in any
+    panel, then the reference group, then the largest. Every group stays in the table and the description."""
+    if len(rows) <= MAX_CHARTED:
+        return {group for group, _ in rows}
+    alert = {bar.label for panel in chart_panels for bar in panel.bars if bar.colour == "alert"}
+
+    def priority(row: tuple[str, Mapping[str, Any]]) -> tuple[bool, bool, float, str]:
+        group, entry = row
+        return (group not in alert, group != str(reference), -(_number(entry.get("count")) or 0.0), group)
+
+    return {group for group, _ in sorted(rows, key=priority)[:MAX_CHARTED]}
 
 
 def _table_row(

@@ -117,3 +117,16 @@ def test_cli_html_and_svg_are_deterministic_and_use_comply_yaml_thresholds(tmp_p
     assert both.returncode == 0 and json.loads(written.read_text())["features"] and both.stdout.startswith("<!DOCTYPE")
     bad = comply(*ARGS, "--format", "png")
     assert_one_line_error(bad, "choose text, json, html or svg")
+
+
+def test_a_feature_with_many_groups_charts_the_ones_that_matter_and_tables_them_all() -> None:
+    many = {f"g{index:03d}": group(30 + index, 10, 10, 40 + index) for index in range(80)}
+    many["low"] = group(1, 1, 60, 60)  # selection rate far below the others: must be charted
+    doc = {"source": "computed", "features": {"zip": {"groups": many}}}
+    (chart,) = feature_charts(doc, THRESHOLDS, "m")
+    root = ET.fromstring(chart.svg)
+    labels = [text.find(f"{SVG}title").text for text in root.iter(f"{SVG}text") if text.find(f"{SVG}title") is not None]
+    assert len(labels) == 3 * 30 and "low" in labels
+    assert "g079" in labels and "g000" not in labels  # then the largest groups
+    assert "charted: 30 of 81 groups" in chart.svg
+    assert chart.table.count("<tr>") == 1 + 3 * 81
