@@ -205,3 +205,39 @@ def test_check_anchors_the_head_of_the_audit_log(tmp_path: Path, audit_path: Pat
         comply("check", str(EXAMPLES / "spam-filter" / "model_card.yaml"), "--expect-head", "abc"), "--audit-log"
     )
     assert_one_line_error(comply(*base, "--expect-head", "abc"), "64 lowercase hex")
+
+
+@pytest.mark.parametrize(
+    ("data", "clean"),
+    [
+        (b'{"a":1,"b":2}', True),
+        (b'{"a":1,"b":2,"a":3}', False),
+        (b'{"a":1,"a" :2}', False),  # whitespace before a colon: the key count cannot be read off `":`
+        (b'{"a":1,"a"\t:2}', False),
+        (b'{"a":"x\\":y","a":2}', False),  # `\":` inside a string counts one key too many: pairs decide
+        (b'{"a":"x\\":y","b":1}', True),
+        (b'{"a" :1,"b":2}', True),
+        (b'{"k\\":":1,"k\\":":2}', False),
+        (b'{"a":NaN}', False),
+    ],
+)
+def test_a_batch_with_a_repeated_key_is_never_clean(data: bytes, clean: bool) -> None:
+    assert audit_scan._data_batch_is_clean([b'{"x":1}', data, b'{"y":"z"}']) is clean
+
+
+@pytest.mark.parametrize("data", ['{"a":1,"a" :2}', '{"a":"x\\":y","a":2}', '{"a":1,"b":2,"a":3}'])
+def test_a_repeated_key_amid_genuine_lines_is_found_where_it_is(tmp_path: Path, data: str) -> None:
+    lines = [entry(1, GENESIS_HASH, {"n": 1})]
+    for seq in range(2, 7):
+        prev = json.loads(lines[-1])["content_hash"]
+        stamp = f"2026-05-01T09:00:0{seq}.000000Z"
+        if seq == 4:
+            tail = TAIL.replace(GENESIS_HASH, prev).replace('"seq":1', f'"seq":{seq}')
+            lines.append(forged('{"data":' + data + tail + f'"timestamp":"{stamp}"'))
+        else:
+            lines.append(entry(seq, prev, {"n": seq}, stamp))
+    path = tmp_path / "audit.jsonl"
+    path.write_bytes(b"".join(lines))
+    summary = verify_audit_log(path)
+    assert summary["intact"] is False
+    assert [(p["line"], "duplicate key" in p["reason"]) for p in summary["unparseable"]] == [(4, True)]
