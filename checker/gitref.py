@@ -108,4 +108,7 @@ def exported(repo: Repository, commit: str) -> Iterator[Path]:
         with tarfile.open(archive) as tar:
             tar.extractall(tree, filter=_safe)
         archive.unlink()
+        # Mark the export's root as a repository root, as the working tree's is: comply looks for each card's
+        # comply.yaml up to the repository root, and must stop at the same place on both sides.
+        (tree / ".git").mkdir(exist_ok=True)
         yield tree / repo.prefix

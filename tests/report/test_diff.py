@@ -130,6 +130,22 @@ def test_a_card_missing_at_the_ref_is_a_new_card(tmp_path: Path) -> None:
     assert [card["state"] for card in nested["cards"]] == ["new"] and "every card is new" in nested["notes"][0]
 
 
+def test_from_a_subdirectory_both_sides_find_the_root_comply_yaml(tmp_path: Path) -> None:
+    repo = passing_repo(tmp_path)
+    (repo / "comply.yaml").write_text(WAIVER, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a waiver at the root")
+    edit(repo, STOP, "")
+    done = comply("diff", "--base", "HEAD", *DATE, "--format", "json", cwd=repo / "models")
+    assert done.returncode == 1, done.stderr
+    document = json.loads(done.stdout)
+    assert document["waivers"] == {"new": [], "removed": [], "expired": []}
+    (card,) = document["cards"]
+    assert card["card"] == "scorer/model_card.yaml"
+    assert [rule["id"] for rule in card["newly_failing"]] == ["art14.human_oversight"]
+    assert card["other_changes"] == []  # the waiver's rule is judged on both sides
+
+
 def test_tier_change_and_expired_waiver(tmp_path: Path) -> None:
     repo = passing_repo(tmp_path)
     (repo / "comply.yaml").write_text(WAIVER.replace("2026-12-31", "2026-11-01"), encoding="utf-8")
