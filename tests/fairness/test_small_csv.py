@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -149,8 +150,12 @@ print(code, sorted(name for name in ("numpy", "pyarrow", "pandas") if name in sy
 """
 
 
-def test_checking_a_card_with_a_recorded_source_imports_neither_numpy_nor_pyarrow() -> None:
-    command = [sys.executable, "-c", PROBE, "check", str(CREDIT / "model_card.yaml"), "--format", "json"]
+def test_checking_a_card_with_a_recorded_source_imports_neither_numpy_nor_pyarrow(tmp_path: Path) -> None:
+    """The card and its predictions alone (the example's comply.yaml would add fairness evidence)."""
+    (tmp_path / "evidence").mkdir()
+    shutil.copy(CREDIT / "model_card.yaml", tmp_path / "model_card.yaml")
+    shutil.copy(CREDIT / "evidence" / "predictions.csv", tmp_path / "evidence" / "predictions.csv")
+    command = [sys.executable, "-c", PROBE, "check", str(tmp_path / "model_card.yaml"), "--format", "json"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["0", "[]"]
