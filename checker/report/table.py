@@ -4,14 +4,14 @@ A `TableSpec` holds a table's title, columns, rows, sections and caption and not
 one costs nothing. `to_rich` gives the rich Table that draws it (a terminal, `comply fairness`);
 `plain_text` draws the very same characters without importing rich, which is a fifth of a cold
 `comply check` to a pipe, for every table rich would draw at its natural width: ASCII text, left- or
-right-justified columns, the whole table within the width, title and caption no wider than the table.
+right-justified columns, the whole table within the width.
 For anything else it returns None and the caller lets rich draw it, so the output never depends on
 which one ran (tests/report/test_table.py compares the two on generated tables).
 
 The layout is rich's for `Table(show_edge=False)` with the default HEAVY_HEAD box and padding of one:
 each column as wide as its widest cell plus a space either side, `┃` between header cells, a `━╇━`
 rule under the header, `│` between body cells, a `─┼─` rule after each section; the title above and the
-caption below as written (the console prints with soft wrap, which leaves them unjustified).
+caption below as written (the console prints with soft wrap, which leaves them unjustified and unwrapped).
 """
 
 from __future__ import annotations
@@ -85,10 +85,8 @@ def plain_text(spec: TableSpec, width: int) -> str | None:
     table_width = sum(widths) + 3 * len(widths) - 1
     if table_width > width:
         return None
-    if any(len(text) > table_width for text in (spec.title, spec.caption) if text):
-        return None
-    # `text_console` prints with soft_wrap, under which rich writes title and caption as they are,
-    # whatever their justification
+    # `text_console` prints with soft wrap, under which rich writes title and caption as they are,
+    # whatever their justification and length
     lines = [spec.title] if spec.title else []
     lines.append(_row([column.header for column in spec.columns], spec.columns, widths, "┃"))
     lines.append("╇".join("━" * (width + 2) for width in widths))

@@ -41,9 +41,9 @@ def generated(rng: random.Random, odd: float) -> TableSpec:
     ]
     spec = TableSpec(
         columns,
-        title=rng.choice([None, "Fairness by sex (computed)", word()]),
+        title=rng.choice([None, "Fairness by sex (computed)", word(), ("long title " * 12).strip()]),
         title_justify=rng.choice(["left", "center", "right"]),
-        caption=rng.choice([None, "reference group: male", word()]),
+        caption=rng.choice([None, "reference group: male", word(), ("worst gap: " + "a -> b; " * 20).strip()]),
         caption_justify=rng.choice(["left", "center", "right"]),
     )
     for _ in range(rng.randint(0, 6)):
