@@ -22,6 +22,7 @@ from tests.gate.validators import junit_errors, sarif_errors
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 GAPS = "examples/credit-scoring-gaps/model_card.yaml"
 GOOD = "examples/credit-scoring/model_card.yaml"
+WARNED = "examples/loan-desk-deployer/model_card.yaml"  # passes with one warning
 
 
 def run_step(
@@ -91,8 +92,12 @@ def test_a_passing_card_passes_and_fail_on_warn_is_honoured(tmp_path: Path) -> N
     assert done.returncode == 0, done.stdout + done.stderr
     assert outputs["exit-code"] == "0" and "✅" in summary
     assert junit_errors(report.read_text(encoding="utf-8")) == []
-    strict, _, strict_outputs = run_step(tmp_path, **common, **{"fail-on-warn": "true"})
-    assert strict.returncode == 1 and strict_outputs["exit-code"] == "1"  # the card has not-yet-applicable duties
+    assert run_step(tmp_path, **common, **{"fail-on-warn": "true"})[0].returncode == 0  # no warning to fail on
+    warned = {**common, "paths": WARNED}
+    lenient, _, _ = run_step(tmp_path, **warned)
+    assert lenient.returncode == 0, lenient.stdout + lenient.stderr
+    strict, _, strict_outputs = run_step(tmp_path, **warned, **{"fail-on-warn": "true"})
+    assert strict.returncode == 1 and strict_outputs["exit-code"] == "1"  # a warning fails only with fail-on-warn
 
 
 def test_an_input_error_exits_2_without_a_verdict(tmp_path: Path) -> None:
