@@ -41,6 +41,7 @@ class Config:
     waivers: Sequence[Mapping[str, Any]] = ()
     deviations: Sequence[Mapping[str, Any]] = ()
     opa: Mapping[str, Any] = field(default_factory=dict)
+    eval_timeout: float | None = None
     mlflow: Mapping[str, Any] = field(default_factory=dict)
     document: LoadedDocument | None = None
 
@@ -114,6 +115,7 @@ def read_config(path: Path) -> Config:
         waivers=tuple(data.get("waivers") or ()),
         deviations=tuple(data.get("deviations") or ()),
         opa=dict(data.get("opa") or {}),
+        eval_timeout=data.get("eval_timeout"),
         mlflow=dict(data.get("mlflow") or {}),
         document=document,
     )

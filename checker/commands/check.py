@@ -140,6 +140,12 @@ def register(app: typer.Typer) -> None:
             "--opa-timeout",
             help="Seconds each step on the OPA server (upload, one decision) may take in total (default 10).",
         ),
+        eval_timeout: Optional[float] = typer.Option(
+            None,
+            "--eval-timeout",
+            min=0,
+            help="Seconds one policy decision may take on the embedded engine (default 60; 0: no limit).",
+        ),
         reference_date: Optional[str] = typer.Option(
             None, "--reference-date", callback=check_date, help="Judge as of this date (default: today)."
         ),
@@ -184,7 +190,7 @@ def register(app: typer.Typer) -> None:
                 config_path=config,
                 policy_dirs=policy,
                 data_files=data,
-                engine_options=_engine_options(opa_url, opa_no_upload, opa_timeout),
+                engine_options=_engine_options(opa_url, opa_no_upload, opa_timeout, eval_timeout),
                 reference_date=reference_date,
                 timeline=timeline.value if timeline else None,
                 card_format=card_format,
@@ -242,8 +248,12 @@ def run_inputs(request: CheckRequest, session: Session, report: Report) -> list[
     return inputs
 
 
-def _engine_options(url: Optional[str], no_upload: bool, timeout: Optional[float]) -> dict[str, object]:
+def _engine_options(
+    url: Optional[str], no_upload: bool, timeout: Optional[float], eval_timeout: Optional[float]
+) -> dict[str, object]:
     options: dict[str, object] = {}
+    if eval_timeout is not None:
+        options["eval_timeout"] = eval_timeout
     if url:
         options["opa_url"] = url
     if no_upload:

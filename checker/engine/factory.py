@@ -11,7 +11,8 @@ from checker.engine.bundle import PolicyBundle
 
 
 def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, Any]) -> Engine:
-    """The embedded engine by default; the OPA server engine when `--opa-url` or `opa.url` is set."""
+    """The embedded engine by default, each decision limited to `--eval-timeout` / `eval_timeout` seconds
+    (default 60; 0: no limit); the OPA server engine when `--opa-url` or `opa.url` is set."""
     url = options.get("opa_url") or config.opa.get("url")
     if url:
         from checker.engine.opa_server import OpaServerEngine
@@ -19,5 +20,9 @@ def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, An
         base = config.path.parent if config.path is not None else None
         return OpaServerEngine.from_settings(bundle, config.opa, options, base=base)
     from checker.engine.regorus_engine import RegorusEngine
+    from checker.engine.time_limit import DEFAULT_EVAL_TIMEOUT
 
-    return RegorusEngine(bundle)
+    limit = options.get("eval_timeout")
+    if limit is None:
+        limit = config.eval_timeout if config.eval_timeout is not None else DEFAULT_EVAL_TIMEOUT
+    return RegorusEngine(bundle, time_limit=float(limit) or None)

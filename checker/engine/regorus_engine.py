@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from checker.engine.base import DECISION_QUERY, check_decision, check_invariants, clean_engine_message
 from checker.engine.bundle import PolicyBundle
+from checker.engine.time_limit import ForkedEvaluator, can_fork
 from checker.errors import EngineError
 
 if TYPE_CHECKING:
@@ -37,9 +39,10 @@ def load_regorus() -> ModuleType:
 
 
 class RegorusEngine:
-    """`Engine` backed by regorus."""
+    """`Engine` backed by regorus. With `time_limit` (seconds), each decision is evaluated in a forked
+    worker that is killed when it takes longer (checker.engine.time_limit)."""
 
-    def __init__(self, bundle: PolicyBundle, *, include_tests: bool = False) -> None:
+    def __init__(self, bundle: PolicyBundle, *, include_tests: bool = False, time_limit: float | None = None) -> None:
         self.bundle = bundle
         self._prepared = load_regorus().Engine()
         modules = bundle.modules if include_tests else bundle.policy_modules
@@ -59,6 +62,27 @@ class RegorusEngine:
         except RuntimeError as err:
             raise EngineError(clean_engine_message(str(err))) from None
 
+        self._limited: ForkedEvaluator | None = None
+        self._unlimited_note = False
+        if time_limit:
+            if can_fork():
+                self._limited = ForkedEvaluator(self._decide, time_limit)
+                self._limited.start()
+            else:
+                self._unlimited_note = True
+
+    def close(self) -> None:
+        """Stop the evaluation worker, if one was started."""
+        if self._limited is not None:
+            self._limited.close()
+
+    def _decide(self, input_json: str) -> str:
+        """The decision for one input, as regorus's JSON answer (in the worker when a limit applies)."""
+        engine = self._prepared.clone()
+        engine.set_input_json(input_json)
+        answer: str = engine.eval_query_as_json(DECISION_QUERY)
+        return answer
+
     def prepared(self) -> regorus.Engine:
         """A fresh copy of the loaded engine (for tests, coverage and queries other than the decision)."""
         return self._prepared.clone()
@@ -69,7 +93,18 @@ class RegorusEngine:
         return query_value(engine, query, input_doc)
 
     def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
-        decision = check_decision(self.query(DECISION_QUERY, input_doc))
+        if self._limited is None:
+            if self._unlimited_note:
+                self._unlimited_note = False
+                sys.stderr.write("comply: note: no time limit on policy evaluation here (os.fork is unavailable)\n")
+            value = self.query(DECISION_QUERY, input_doc)
+        else:
+            try:
+                raw = self._limited(json.dumps(input_doc))
+            except RuntimeError as err:
+                raise EngineError(clean_engine_message(str(err))) from None
+            value = answer_value(raw, DECISION_QUERY)
+        decision = check_decision(value)
         check_invariants(decision, self.bundle)
         return decision
 
@@ -82,6 +117,11 @@ def query_value(engine: regorus.Engine, query: str, input_doc: Mapping[str, Any]
         raw = engine.eval_query_as_json(query)
     except RuntimeError as err:
         raise EngineError(clean_engine_message(str(err))) from None
+    return answer_value(raw, query)
+
+
+def answer_value(raw: str, query: str) -> Any:
+    """The value of a query's single expression in regorus's JSON answer; undefined or several are errors."""
     results = json.loads(raw).get("result", [])
     if len(results) != 1 or len(results[0].get("expressions", [])) != 1:
         raise EngineError(f"{query} is undefined: is the policy bundle loaded?")
