@@ -17,12 +17,20 @@ from tests.gate.validators import junit_errors, report_errors, sarif_errors
 
 PINNED = ("--reference-date", "2026-11-25", "--timeline", "amended")
 TODAY = _dt.date.today().isoformat()
-GOOD_WAIVER = """\
+
+
+def _days(n: int) -> str:
+    return (_dt.date.today() + _dt.timedelta(days=n)).isoformat()
+
+
+GOOD_EXPIRY = _days(29)
+"""Waivers are judged against the real today: every expiry in these tests is relative to it."""
+GOOD_WAIVER = f"""\
   - rule: org.approval
     card: models/gaps/model_card.yaml
     justification: Approval board meets on 2026-12-01 | ticket MRM-1
     approved_by: Dr. Jana Novak
-    expires: 2026-12-31
+    expires: {GOOD_EXPIRY}
 """
 
 
@@ -69,7 +77,7 @@ def test_a_valid_waiver_reports_waived_in_every_format(tmp_path: Path) -> None:
     assert by_id["org.approval"]["waiver"] == {
         "justification": "Approval board meets on 2026-12-01 | ticket MRM-1",
         "approved_by": "Dr. Jana Novak",
-        "expires": "2026-12-31",
+        "expires": GOOD_EXPIRY,
     }
     assert by_id["org.approval"]["findings"], "a waived failure keeps its findings"
     assert by_id["org.waiver.valid"]["status"] == "pass"
@@ -77,7 +85,7 @@ def test_a_valid_waiver_reports_waived_in_every_format(tmp_path: Path) -> None:
     assert summary["waived"] == 1
 
     text = comply("check", "models", *PINNED, cwd=root).stdout
-    assert "WAIVED" in text and "waived by Dr. Jana Novak until 2026-12-31" in text and "1 waived" in text
+    assert "WAIVED" in text and f"waived by Dr. Jana Novak until {GOOD_EXPIRY}" in text and "1 waived" in text
     markdown = comply("check", "models", *PINNED, "-f", "markdown", cwd=root).stdout
     assert "### Waived" in markdown and "Dr. Jana Novak" in markdown and "ticket MRM-1" in markdown
     junit = comply("check", "models", *PINNED, "-f", "junit", cwd=root).stdout
@@ -94,7 +102,7 @@ def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
     failing = sorted(baseline_failures(tmp_path))
     assert failing
     waivers = "".join(
-        f"  - rule: {rule}\n    justification: accepted for the pilot\n    approved_by: CRO\n    expires: 2027-01-31\n"
+        f"  - rule: {rule}\n    justification: accepted for the pilot\n    approved_by: CRO\n    expires: {_days(60)}\n"
         for rule in failing
     )
     done = comply("check", "models", *PINNED, cwd=project(tmp_path / "all", waivers))
@@ -105,7 +113,7 @@ def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("waiver", "message"),
     [
-        (GOOD_WAIVER.replace("2026-12-31", "2026-11-24"), f"expired on 2026-11-24 (judged on {TODAY})"),
+        (GOOD_WAIVER.replace(GOOD_EXPIRY, "2026-11-24"), f"expired on 2026-11-24 (judged on {TODAY})"),
         (GOOD_WAIVER.replace("    approved_by: Dr. Jana Novak\n", ""), "approved_by is missing or empty"),
         (
             GOOD_WAIVER.replace(
@@ -113,7 +121,7 @@ def test_waiving_every_failure_lets_the_gate_pass(tmp_path: Path) -> None:
             ),
             "justification is missing or empty",
         ),
-        (GOOD_WAIVER.replace("2026-12-31", "31/12/2026"), "is not a date like 2026-12-31"),
+        (GOOD_WAIVER.replace(GOOD_EXPIRY, "31/12/2026"), "is not a date like 2026-12-31"),
         (GOOD_WAIVER.replace("rule: org.approval", "rule: org.aproval"), "no rule 'org.aproval' in the policy bundle"),
     ],
 )
@@ -144,7 +152,7 @@ def test_a_card_glob_matches(tmp_path: Path) -> None:
 
 def test_prohibited_practices_can_never_be_waived(tmp_path: Path) -> None:
     waivers = textwrap.indent(
-        "- rule: art5.1.f\n  justification: we promise to be careful\n  approved_by: CEO\n  expires: 2027-01-31\n",
+        f"- rule: art5.1.f\n  justification: we promise to be careful\n  approved_by: CEO\n  expires: {_days(60)}\n",
         "  ",
     )
     root = project(tmp_path, waivers, cards=("workplace-emotion-monitor",))
@@ -189,10 +197,6 @@ def test_judging_a_waiver_is_date_exact() -> None:
     assert not judge_waiver(0, {**raw, "expires": "20261125"}, "2026-11-01", rules, "comply.yaml", lambda _p: 3).valid
 
 
-def _days(n: int) -> str:
-    return (_dt.date.today() + _dt.timedelta(days=n)).isoformat()
-
-
 def test_self_approval_cannot_be_waived(tmp_path: Path) -> None:
     root = project(tmp_path, GOOD_WAIVER, self_approved=True)
     done = comply("check", "models", *PINNED, "-f", "json", cwd=root)
@@ -212,7 +216,7 @@ def test_self_approval_cannot_be_waived(tmp_path: Path) -> None:
     ],
 )
 def test_a_waiver_lives_at_most_a_year(tmp_path: Path, extra: str, thresholds: str, message: str) -> None:
-    waiver = GOOD_WAIVER.replace("2026-12-31", _days(400)) + extra
+    waiver = GOOD_WAIVER.replace(GOOD_EXPIRY, _days(400)) + extra
     root = project(tmp_path, waiver)
     (root / "comply.yaml").write_text(thresholds + f"waivers:\n{waiver}", encoding="utf-8")
     by_id = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
@@ -222,7 +226,7 @@ def test_a_waiver_lives_at_most_a_year(tmp_path: Path, extra: str, thresholds: s
 
 
 def test_the_waiver_lifetime_is_an_organisation_threshold(tmp_path: Path) -> None:
-    waiver = GOOD_WAIVER.replace("2026-12-31", _days(60))
+    waiver = GOOD_WAIVER.replace(GOOD_EXPIRY, _days(60))
     root = project(tmp_path, waiver)
     assert results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)["org.approval"]["status"] == (
         "waived"
@@ -230,7 +234,7 @@ def test_the_waiver_lifetime_is_an_organisation_threshold(tmp_path: Path) -> Non
     (root / "comply.yaml").write_text(f"thresholds:\n  waiver_max_lifetime_days: 30\nwaivers:\n{waiver}")
     stricter = results(comply("check", "models", *PINNED, "-f", "json", cwd=root).stdout)
     assert stricter["org.approval"]["status"] == "fail" and stricter["org.waiver.valid"]["status"] == "fail"
-    longer = GOOD_WAIVER.replace("2026-12-31", _days(600))
+    longer = GOOD_WAIVER.replace(GOOD_EXPIRY, _days(600))
     (root / "comply.yaml").write_text(
         "deviations:\n  - threshold: waiver_max_lifetime_days\n    value: 730\n    owner: CRO\n"
         f"    reason: two-year supplier contract\nwaivers:\n{longer}"
@@ -273,7 +277,7 @@ def test_a_replay_is_announced_in_every_format(tmp_path: Path) -> None:
 
 
 def test_a_replay_never_revives_a_waiver_that_has_expired(tmp_path: Path) -> None:
-    expired_yesterday = GOOD_WAIVER.replace("2026-12-31", _days(-1))
+    expired_yesterday = GOOD_WAIVER.replace(GOOD_EXPIRY, _days(-1))
     root = project(tmp_path, expired_yesterday)
     done = comply("check", "models", "--reference-date", _days(-20), "-f", "json", cwd=root)
     by_id = results(done.stdout)

@@ -3,6 +3,7 @@ new card, a tier change, an expired waiver; the working tree untouched; bad inpu
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import subprocess
@@ -15,13 +16,15 @@ from tests.conftest import EXAMPLES, assert_one_line_error, comply
 DATE = ("--reference-date", "2026-11-25")
 CARD = "models/scorer/model_card.yaml"
 STOP = "  stop_mechanism: Kill switch in the scoring service console returns all applications to manual review\n"
-WAIVER = """\
+EXPIRY = (_dt.date.today() + _dt.timedelta(days=29)).isoformat()
+"""Waivers are judged against the real today: the valid one expires a few weeks from it."""
+WAIVER = f"""\
 waivers:
   - rule: art49.1.eu_database_registration
     card: models/scorer/model_card.yaml
     justification: registration pending with the national authority
     approved_by: Head of Model Risk
-    expires: 2026-12-31
+    expires: {EXPIRY}
 """
 
 
@@ -148,7 +151,7 @@ def test_from_a_subdirectory_both_sides_find_the_root_comply_yaml(tmp_path: Path
 
 def test_tier_change_and_expired_waiver(tmp_path: Path) -> None:
     repo = passing_repo(tmp_path)
-    (repo / "comply.yaml").write_text(WAIVER.replace("2026-12-31", "2026-11-01"), encoding="utf-8")
+    (repo / "comply.yaml").write_text(WAIVER.replace(EXPIRY, "2026-11-01"), encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a waiver")
     edit(repo, "use_cases: [essential_services.creditworthiness]", "use_cases: []")

@@ -3,6 +3,7 @@ and headless Chromium shows it without an error or a request (the examples and a
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 from html.parser import HTMLParser
@@ -83,7 +84,7 @@ def hostile_project(tmp_path: Path) -> Path:
         "card": "model_card.yaml",
         "justification": HOSTILE_TEXT,
         "approved_by": HOSTILE_NAME,
-        "expires": "2026-12-31",
+        "expires": (_dt.date.today() + _dt.timedelta(days=29)).isoformat(),  # judged against the real today
     }
     (tmp_path / "comply.yaml").write_text("waivers:\n  - " + json.dumps(waiver) + "\n", encoding="utf-8")
     return tmp_path
