@@ -221,6 +221,20 @@ class Compiler:
     def _max_items(self, value: Any, schema: Mapping[str, Any], base: str) -> Predicate:
         return lambda instance: not isinstance(instance, list) or len(instance) <= value
 
+    def _unique_items(self, value: Any, schema: Mapping[str, Any], base: str) -> Predicate:
+        """No two items equal as JSON (`json_equal`: 1 and 1.0 are, True and 1 are not); false asserts nothing."""
+        if not isinstance(value, bool):
+            raise Unsupported(f"uniqueItems must be a boolean, got {value!r}")
+        if not value:
+            return _always
+
+        def unique(instance: Any) -> bool:
+            if not isinstance(instance, list):
+                return True
+            return not any(json_equal(one, two) for index, one in enumerate(instance) for two in instance[index + 1 :])
+
+        return unique
+
     def _min_length(self, value: Any, schema: Mapping[str, Any], base: str) -> Predicate:
         return lambda instance: not isinstance(instance, str) or len(instance) >= value
 
@@ -286,6 +300,7 @@ class Compiler:
         "items": _items,
         "minItems": _min_items,
         "maxItems": _max_items,
+        "uniqueItems": _unique_items,
         "minLength": _min_length,
         "maxLength": _max_length,
         "pattern": _pattern,

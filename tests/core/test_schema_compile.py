@@ -205,7 +205,31 @@ def test_the_date_format_matches_jsonschema(text: str) -> None:
 
 def test_an_unknown_keyword_is_refused_rather_than_guessed() -> None:
     with pytest.raises(Unsupported):
-        Compiler({"s": {"uniqueItems": True}}).predicate("s")
+        Compiler({"s": {"contains": {"type": "string"}}}).predicate("s")
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [],
+        ["provider"],
+        ["provider", "deployer"],
+        ["provider", "provider"],
+        [1, 1.0],
+        [1, True],
+        [0, False],
+        [{"a": 1}, {"a": 1.0}],
+        [[1], [True]],
+        [None, None],
+        "not a list",
+    ],
+)
+@pytest.mark.parametrize("unique", [True, False])
+def test_unique_items_is_judged_as_jsonschema_judges_it(items: Any, unique: bool) -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = {"uniqueItems": unique}
+    assert Compiler({"s": schema}).predicate("s")(items) == Draft202012Validator(schema).is_valid(items)
 
 
 def test_a_recursive_schema_compiles_and_runs() -> None:
