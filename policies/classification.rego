@@ -880,8 +880,9 @@ annex3_high_risk_system if {
 }
 
 # Art 4 binds providers and deployers, not importers or distributors.
+# An undetermined tier still owes it: every tier the missing facts could lead to, short of a ban, does.
 duty contains {"id": "art4.ai_literacy", "group": "ai_literacy", "role": role} if {
-	tier in {"high", "limited", "minimal"}
+	tier in {"high", "limited", "minimal", "undetermined"}
 	some role in roles & {"provider", "deployer"}
 }
 
@@ -1056,47 +1057,79 @@ duty contains {"id": "art50.4.public_interest_text_disclosure", "group": "transp
 }
 
 # GPAI duties: Art 53 for every GPAI provider; open-source models skip 53(1)(a)-(b) and Art 54
-# unless they carry systemic risk (53(2), 54(6)).
-open_model if is_true(ai, "open_weights")
-
-open_model if is_true(gpai_evidence, "open_weights")
-
-gpai_open_source_exempt if {
-	open_model
-	gpai == "gpai"
+# unless they carry systemic risk (53(2), 54(6)). They are the model's duties: a system fact the card
+# leaves undeclared (an undetermined system tier) never removes them.
+#
+# The exemption needs all that 53(2) names: a free and open-source licence allowing access, use,
+# modification and distribution, and the weights, the architecture and the usage information made
+# public. Public weights alone (a restrictive licence, a gated download) are not enough.
+open_source_facts := {
+	"free_open_source_licence": "a free and open-source licence (gpai.free_open_source_licence)",
+	"open_weights": "public weights (gpai.open_weights)",
+	"architecture_public": "public information on the model architecture (gpai.architecture_public)",
+	"usage_information_public": "public information on model usage (gpai.usage_information_public)",
 }
 
-duty contains {"id": id, "group": "gpai", "role": role} if {
+open_source_fact("free_open_source_licence") if is_true(gpai_evidence, "free_open_source_licence")
+
+open_source_fact("free_open_source_licence") if is_true(ai, "free_open_source")
+
+open_source_fact("open_weights") if is_true(ai, "open_weights")
+
+open_source_fact("open_weights") if is_true(gpai_evidence, "open_weights")
+
+open_source_fact(key) if {
+	key in {"architecture_public", "usage_information_public"}
+	is_true(gpai_evidence, key)
+}
+
+open_source_claimed if {
+	some key, _ in open_source_facts
+	open_source_fact(key)
+}
+
+open_source_facts_missing := {text | some key, text in open_source_facts; not open_source_fact(key)}
+
+# Systemic risk not ruled out (the compute is not stated) also keeps the duties: 53(2) never covers a
+# systemic-risk model.
+gpai_open_source_exempt if {
+	gpai == "gpai"
+	count(open_source_facts_missing) == 0
+	is_number(training_flops)
+}
+
+notes contains sprintf("no Art 53(2)/54(6) open-source exemption without %s", [concat(", ", sort(open_source_facts_missing))]) if {
+	gpai == "gpai"
+	open_source_claimed
+	count(open_source_facts_missing) > 0
+}
+
+notes contains "no Art 53(2)/54(6) open-source exemption for a model with systemic risk" if {
+	gpai == "gpai_systemic_risk"
+	open_source_claimed
+}
+
+gpai_provider_role := "provider" if "provider" in roles
+
+duty contains {"id": id, "group": "gpai", "role": gpai_provider_role} if {
 	gpai != "none"
-	role := "provider"
-	role in roles
-	count(missing) == 0
 	some id in {"art53.1.c.copyright_policy", "art53.1.d.training_content_summary"}
 }
 
-duty contains {"id": id, "group": "gpai", "role": role} if {
+duty contains {"id": id, "group": "gpai", "role": gpai_provider_role} if {
 	gpai != "none"
-	role := "provider"
-	role in roles
-	count(missing) == 0
 	not gpai_open_source_exempt
 	some id in {"art53.1.a.technical_documentation", "art53.1.b.downstream_information"}
 }
 
-duty contains {"id": "art54.authorised_representative", "group": "gpai", "role": role} if {
+duty contains {"id": "art54.authorised_representative", "group": "gpai", "role": gpai_provider_role} if {
 	gpai != "none"
-	role := "provider"
-	role in roles
-	count(missing) == 0
 	not gpai_open_source_exempt
 	not established_in_eu
 }
 
-duty contains {"id": id, "group": "gpai", "role": role} if {
+duty contains {"id": id, "group": "gpai", "role": gpai_provider_role} if {
 	gpai == "gpai_systemic_risk"
-	role := "provider"
-	role in roles
-	count(missing) == 0
 	some id in {
 		"art52.1.notify_commission", "art55.1.a.evaluation_adversarial_testing",
 		"art55.1.b.systemic_risk_mitigation", "art55.1.c.incident_reporting", "art55.1.d.cybersecurity",

@@ -731,7 +731,7 @@ test_deployer_type_missing if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == ["annex3.4.a"]
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.deployment.deployer_type"]
 }
 
@@ -839,7 +839,7 @@ test_derogation_profiling_unknown if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == ["annex3.3.b"]
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.profiling"]
 }
 
@@ -1216,7 +1216,7 @@ test_emotion_missing_reason if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == ["annex3.1.c", "art50.3"]
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.emotion_recognition_reason"]
 }
 
@@ -1254,8 +1254,10 @@ test_empty_card if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == []
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy", "art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.generates_synthetic_content", "card.ai_act.interacts_with_natural_persons", "card.ai_act.prohibited_practice_flags", "card.ai_act.safety_component_of", "card.ai_act.use_cases", "card.ai_act.uses_biometrics"]
+	r.roles == ["deployer", "provider"]
+	r.roles_assumed == true
 }
 
 case_exam_proctoring_with_emotion := {
@@ -1668,7 +1670,7 @@ test_gpai_flops_missing if {
 	r.tier == "undetermined"
 	r.gpai == "gpai"
 	bases(r) == ["art3.63"]
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary"]
 	r.missing_facts == ["card.ai_act.training_compute_flops"]
 }
 
@@ -1727,6 +1729,59 @@ test_gpai_model_and_chatbot if {
 	"art53.1.c.copyright_policy" in ids(r)
 }
 
+case_gpai_model_and_system_undetermined := {
+	"card": {
+		"ai_act": {
+			"artifact": "model_and_system",
+			"content_types": [
+				"text"
+			],
+			"general_purpose": true,
+			"generates_deepfakes": false,
+			"generates_synthetic_content": true,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": true,
+			"profiling": false,
+			"role": "provider",
+			"safety_component_of": null,
+			"training_compute_flops": 3e+25,
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "A general-purpose model with an assistant built on it"
+		},
+		"model_details": {
+			"name": "gpai-model-and-system-undetermined",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_gpai_model_and_system_undetermined if {
+	r := classify(case_gpai_model_and_system_undetermined)
+	r.tier == "undetermined"
+	r.gpai == "gpai_systemic_risk"
+	bases(r) == ["art3.63", "art50.1", "art50.2", "art51.2"]
+	ids(r) == ["art4.ai_literacy", "art52.1.notify_commission", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary", "art55.1.a.evaluation_adversarial_testing", "art55.1.b.systemic_risk_mitigation", "art55.1.c.incident_reporting", "art55.1.d.cybersecurity"]
+	r.missing_facts == ["card.ai_act.prohibited_practice_flags", "card.ai_act.use_cases"]
+}
+
 case_gpai_non_eu := {
 	"card": {
 		"ai_act": {
@@ -1766,6 +1821,53 @@ test_gpai_non_eu if {
 	r.gpai == "gpai"
 	bases(r) == ["art3.63"]
 	"art54.authorised_representative" in ids(r)
+}
+
+case_gpai_open_weights_restrictive_licence := {
+	"card": {
+		"ai_act": {
+			"artifact": "model",
+			"general_purpose": true,
+			"open_weights": true,
+			"role": "provider",
+			"training_compute_flops": "8e23"
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"gpai": {
+			"free_open_source_licence": false,
+			"licence": "community-licence-with-use-restrictions"
+		},
+		"intended_use": {
+			"primary": "Downloadable weights under a community licence with use restrictions (8e23 FLOP)"
+		},
+		"model_details": {
+			"name": "gpai-open-weights-restrictive-licence",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": false,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_gpai_open_weights_restrictive_licence if {
+	r := classify(case_gpai_open_weights_restrictive_licence)
+	r.tier == "minimal"
+	r.gpai == "gpai"
+	bases(r) == ["art3.63"]
+	ids(r) == ["art4.ai_literacy", "art53.1.a.technical_documentation", "art53.1.b.downstream_information", "art53.1.c.copyright_policy", "art53.1.d.training_content_summary", "art54.authorised_representative"]
 }
 
 case_gpai_open_weights_systemic := {
@@ -1827,6 +1929,11 @@ case_gpai_open_weights := {
 			"law_enforcement": false,
 			"publicly_accessible_space": false,
 			"workplace": false
+		},
+		"gpai": {
+			"architecture_public": true,
+			"free_open_source_licence": true,
+			"usage_information_public": true
 		},
 		"intended_use": {
 			"primary": "Open-weights model under Apache-2.0 (8e23 FLOP), exempt from 53(1)(a)-(b)"

@@ -16,7 +16,7 @@ comply's own facts (the AI Act sections a Hub card has no words for) live under 
 or only the `ai_act` section under `ai_act:`; where they state the same field as the mapping above,
 they win. One exception makes the verdict stricter, never looser: a licence that is not free and
 open source (`llama3.1`, `gemma`, `other`, OpenRAIL, non-commercial Creative Commons ...) sets
-`open_weights` and `free_open_source` to false whatever the comply section claims, because the
+`open_weights`, `free_open_source` and `gpai.free_open_source_licence` to false whatever the comply section claims, because the
 open-source exemptions of Art 2(12) and Art 53(2) require such a licence.
 """
 
@@ -83,7 +83,12 @@ FREE_OPEN_SOURCE_LICENCES = frozenset(
 on use (Recital 102). Anything else, including `other` and unknown identifiers, is treated as not free
 and open source: the exemption must be shown, not assumed."""
 
-OPENNESS_FLAGS = (("ai_act", "open_weights"), ("ai_act", "free_open_source"), ("gpai", "open_weights"))
+OPENNESS_FLAGS = (
+    ("ai_act", "open_weights"),
+    ("ai_act", "free_open_source"),
+    ("gpai", "open_weights"),
+    ("gpai", "free_open_source_licence"),
+)
 """Facts a licence that is not free and open source turns to false."""
 
 
@@ -157,6 +162,10 @@ def _apply_licence(card: CardBuilder, licence: str) -> None:
     if isinstance(ai_act, dict) and ai_act.get("general_purpose") is True:
         card.put(("gpai", "licence"), licence, "license")
     if is_free_open_source(licence):
+        if isinstance(ai_act, dict) and ai_act.get("general_purpose") is True:
+            # The licence half of Art 53(2); public weights, architecture and usage information stay
+            # the card's to declare.
+            card.put(("gpai", "free_open_source_licence"), True, "license")
         return
     for part, flag in OPENNESS_FLAGS:
         if card.get((part, flag)) is True:

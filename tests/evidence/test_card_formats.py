@@ -123,10 +123,19 @@ def test_open_weights_llm_card_under_a_community_licence_owes_art53_1_a_b() -> N
     assert finding["file"] == "examples/huggingface-llm/README.md"
 
 
-def test_same_llm_card_under_apache_is_exempt(tmp_path: Path) -> None:
+def test_same_llm_card_under_apache_is_exempt_once_architecture_and_usage_are_public(tmp_path: Path) -> None:
     text = (EXAMPLES / "huggingface-llm" / "README.md").read_text(encoding="utf-8")
+    apache = text.replace("license: llama3.1", "license: apache-2.0")
     target = tmp_path / "README.md"
-    target.write_text(text.replace("license: llama3.1", "license: apache-2.0"), encoding="utf-8")
+    # Art 53(2) asks for more than the licence and the weights: without the architecture and the usage
+    # information stated as public, the model still owes 53(1)(a)-(b).
+    target.write_text(apache, encoding="utf-8")
+    code, card = check_json(str(target))
+    assert code == 1
+    assert card["input"]["card"]["gpai"]["free_open_source_licence"] is True
+    assert statuses(card)["art53.1.a.technical_documentation"] == "fail"
+    public = "  gpai:\n    architecture_public: true\n    usage_information_public: true\n"
+    target.write_text(apache.replace("  gpai:\n", public, 1), encoding="utf-8")
     code, card = check_json(str(target))
     assert code == 0
     assert "art53.1.a.technical_documentation" not in statuses(card)
