@@ -26,10 +26,10 @@ by hand (`comply policy docs -o policies/README.md`).
 
 | tier | when |
 |---|---|
-| `out_of_scope` | Art 2 exclusions (`ai_act.in_scope_exclusion`: military, research; personal use by a deployer), a model that is not general-purpose, a free/open-source system with no higher trigger (Art 2(12)) |
+| `out_of_scope` | Art 2 exclusions (`ai_act.in_scope_exclusion`: military; research with the `research_basis` that makes it true, Art 2(6) or 2(8); purely personal use by a deployer, Art 2(10)) that no fact of the card contradicts, a model that is not general-purpose, a free/open-source system with no higher trigger (Art 2(12)) |
 | `prohibited` | any Art 5 practice, declared (`ai_act.prohibited_practice_flags`) or implied by the facts (emotion recognition at work/school without a medical or safety reason; categorisation by a 5(1)(g) trait; real-time remote biometric identification in public for law enforcement without the 5(2)-(3) exception facts) |
-| `undetermined` | a deciding fact is missing: the gate fails and lists the facts to declare (never minimal by default) |
-| `high` | Annex I product needing third-party conformity assessment (Art 6(1)), or an Annex III use (Art 6(2)) unless a 6(3) derogation is claimed **and** `ai_act.profiling: false` |
+| `undetermined` | a deciding fact is missing, or a claim (a 6(3) derogation, an Art 2 exclusion) is contradicted by the card's own facts: the gate fails and lists the facts to declare and the questions to answer (never minimal by default) |
+| `high` | Annex I product needing third-party conformity assessment (Art 6(1)), or an Annex III use (Art 6(2)) unless a 6(3) derogation is claimed **and** `ai_act.profiling: false` **and** the system does not materially influence decisions (no legal or similar effect on persons, or `deployment.human_review: before_decision`) |
 | `limited` | an Art 50 trigger (interaction with people, synthetic content, emotion recognition or biometric categorisation, deep fakes, public-interest text) |
 | `minimal` | none of the above (AI literacy, Art 4, still applies) |
 
@@ -45,7 +45,7 @@ Run `comply classify --interactive model_card.yaml` to answer the questions, or 
 
 ```yaml
 ai_act:
-  role: provider                  # or deployer
+  role: provider                  # deployer, importer, distributor, or a list: [provider, deployer]
   artifact: system                # system | model | model_and_system
   use_cases: [essential_services.creditworthiness]   # Annex III ids, [] for none
   prohibited_practice_flags: []

@@ -153,20 +153,81 @@ classifies_a_system if artifact != "model"
 
 scope_exclusion := {"basis": "art2.3", "text": "used exclusively for military, defence or national security purposes"} if {
 	ai.in_scope_exclusion == "military"
-} else := {"basis": "art2.6", "text": "developed and put into service solely for scientific research and development"} if {
-	ai.in_scope_exclusion == "research"
+} else := {"basis": research_basis[ai.research_basis], "text": research_text[ai.research_basis]} if {
+	research_exclusion_holds
 } else := {"basis": "art2.10", "text": "used by a natural person in a purely personal, non-professional activity"} if {
+	personal_use_only
+}
+
+# Art 2(6) and 2(8) are exclusions a card must make true, not just name: which one (`ai_act.research_basis`),
+# and no fact of the card's own may say the system is in use. A deployment at a workplace, a school, a
+# public space or for law enforcement, a public deployer, a release or market date, or decisions with
+# effects on persons contradict it: the tier is undetermined with the question, never out of scope.
+research_basis := {"sole_scientific_research": "art2.6", "pre_market_research_testing": "art2.8"}
+
+research_text := {
+	"sole_scientific_research": "developed and put into service solely for scientific research and development",
+	"pre_market_research_testing": "research, testing or development before being placed on the market or put into service (not testing in real-world conditions)",
+}
+
+research_claimed if ai.in_scope_exclusion == "research"
+
+research_exclusion_holds if {
+	research_claimed
+	research_basis[ai.research_basis]
+	count(research_contradictions) == 0
+}
+
+research_contradictions contains "it is deployed at a workplace" if is_true(deployment, "workplace")
+
+research_contradictions contains "it is deployed at an education institution" if is_true(deployment, "education_institution")
+
+research_contradictions contains "it is deployed in a publicly accessible space" if is_true(deployment, "publicly_accessible_space")
+
+research_contradictions contains "it is used for law enforcement" if is_true(deployment, "law_enforcement")
+
+research_contradictions contains sprintf("its deployer is a %s", [deployment.deployer_type]) if {
+	deployment.deployer_type in {"public_authority", "public_service", "union_institution"}
+}
+
+research_contradictions contains sprintf("its decisions have %s effects on persons", [ai.decision_effect_on_persons]) if {
+	ai.decision_effect_on_persons in {"legal", "similar"}
+}
+
+research_contradictions contains sprintf("it was released on %s", [deployment.release_date]) if has_text(deployment.release_date)
+
+research_contradictions contains sprintf("it was placed on the market on %s", [ai.placed_on_market]) if {
+	ai.research_basis == "pre_market_research_testing"
+	has_text(ai.placed_on_market)
+}
+
+# Art 2(10): the personal-use exclusion concerns the deployer only. A card that is the provider's too
+# keeps the provider's duties (a banned system stays banned for whoever places it on the market); the
+# deployer's duties are dropped.
+personal_use if ai.in_scope_exclusion == "personal"
+
+personal_use if deployment.deployer_type == "natural_person_personal"
+
+personal_use_only if {
 	personal_use
+	declared_roles == {"deployer"}
+	count(personal_use_contradictions) == 0
 }
 
-personal_use if {
-	"deployer" in roles
+# The deployer's duties a provider's card drops for purely personal use.
+personal_use_drops_deployer if {
+	personal_use
+	not personal_use_only
+	count(personal_use_contradictions) == 0
+}
+
+personal_use_contradictions contains "it is deployed at a workplace" if is_true(deployment, "workplace")
+
+personal_use_contradictions contains "it is used for law enforcement" if is_true(deployment, "law_enforcement")
+
+personal_use_contradictions contains sprintf("its deployer is a %s", [deployment.deployer_type]) if {
 	ai.in_scope_exclusion == "personal"
-}
-
-personal_use if {
-	"deployer" in roles
-	deployment.deployer_type == "natural_person_personal"
+	deployment.deployer_type in {"public_authority", "public_service", "union_institution", "private"}
 }
 
 excluded_by_scope if scope_exclusion
@@ -359,6 +420,17 @@ derogation_applies if {
 	count(annex3_points) > 0
 	derogation_claimed
 	is_false(ai, "profiling")
+	not derogation_contradicted
+}
+
+# Art 6(3) first subparagraph: the system must not materially influence the outcome of decision
+# making. Decisions with legal or similarly significant effects on persons that no human reviews
+# before they take effect are influenced materially, whatever condition (a)-(d) the card claims.
+derogation_contradicted if {
+	count(annex3_points) > 0
+	derogation_claimed
+	ai.decision_effect_on_persons in {"legal", "similar"}
+	deployment.human_review in {"none", "sample"}
 }
 
 derogation_refused_for_profiling if {
@@ -595,6 +667,48 @@ missing contains "card.ai_act.profiling" if {
 	not has_bool(ai, "profiling")
 }
 
+missing contains "card.ai_act.decision_effect_on_persons" if {
+	count(annex3_points) > 0
+	derogation_claimed
+	not is_true(ai, "profiling")
+	not object.get(ai, "decision_effect_on_persons", null) in {"none", "similar", "legal"}
+}
+
+missing contains "card.deployment.human_review" if {
+	count(annex3_points) > 0
+	derogation_claimed
+	not is_true(ai, "profiling")
+	ai.decision_effect_on_persons in {"legal", "similar"}
+	not object.get(deployment, "human_review", null) in {"none", "sample", "before_decision"}
+}
+
+missing contains "card.ai_act.research_basis" if {
+	research_claimed
+	not object.get(ai, "research_basis", null) in object.keys(research_basis)
+}
+
+# A claim the card's own facts contradict is a fact to correct, with the question to answer.
+missing contains c.fact if some c in contradiction
+
+contradiction contains {"fact": "card.ai_act.derogation", "question": question} if {
+	derogation_contradicted
+	question := sprintf("the Art 6(3) derogation %s is claimed, but the system's decisions have %s effects on persons and human review is %s: does the system materially influence them? Add human review before the decision takes effect, or withdraw the derogation", [derogation_condition, ai.decision_effect_on_persons, deployment.human_review])
+}
+
+contradiction contains {"fact": "card.ai_act.in_scope_exclusion", "question": question} if {
+	research_claimed
+	count(research_contradictions) > 0
+	question := sprintf("the research exclusion (Art 2(6)/(8)) is claimed, but %s: is the system used beyond research? Correct those facts, or withdraw the exclusion", [concat("; ", sort(research_contradictions))])
+}
+
+contradiction contains {"fact": "card.ai_act.in_scope_exclusion", "question": question} if {
+	personal_use
+	count(personal_use_contradictions) > 0
+	question := sprintf("purely personal use (Art 2(10)) is claimed, but %s: is the system used professionally? Correct those facts, or withdraw the exclusion", [concat("; ", sort(personal_use_contradictions))])
+}
+
+questions := sort({c.question | some c in contradiction})
+
 missing contains "card.ai_act.derogation" if {
 	count(annex3_points) > 0
 	object.get(ai, "derogation", null) != null
@@ -683,6 +797,10 @@ tier_rank := {"out_of_scope": 0, "minimal": 1, "limited": 2, "high": 3, "prohibi
 # Reasons and notes (all of them, not only the first).
 
 other_reasons contains scope_exclusion if excluded_by_scope
+
+other_reasons contains {"basis": "art2.10", "text": "purely personal, non-professional use: the deployer's duties do not apply; the provider's do"} if {
+	personal_use_drops_deployer
+}
 
 other_reasons contains r if {
 	not excluded_by_scope
@@ -1159,7 +1277,16 @@ source(id) := "organisation" if organisation_rule(id) else := "law"
 # One entry per (id, role) even if two paths produce it (the earliest-named group wins,
 # deterministically). Art 111(2): the high-risk duties of a legacy system no significant change
 # brought under the Act are not owed.
-owed_duties := {d | some d in duty; not transition.suspended(dates.timeline, tier, d)}
+owed_duties := {d |
+	some d in duty
+	not transition.suspended(dates.timeline, tier, d)
+	not dropped_for_personal_use(d)
+}
+
+dropped_for_personal_use(d) if {
+	personal_use_drops_deployer
+	d.role == "deployer"
+}
 
 duty_keys := {[d.id, d.role] | some d in owed_duties}
 
@@ -1237,6 +1364,7 @@ result := {
 	"roles_assumed": roles_assumed_value,
 	"reasons": reasons,
 	"missing_facts": missing_facts,
+	"questions": questions,
 	"conformity_route": conformity_route,
 	"registration": registration,
 	"obligations": obligations,

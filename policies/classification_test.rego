@@ -735,10 +735,66 @@ test_deployer_type_missing if {
 	r.missing_facts == ["card.deployment.deployer_type"]
 }
 
+case_derogation_contradicted_legal_effect := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"derogation": "preparatory_task",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [
+				"essential_services.public_benefits"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"human_review": "none",
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Triage of public-benefit applications; rejected applications are closed without review"
+		},
+		"model_details": {
+			"name": "derogation-contradicted-legal-effect",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_derogation_contradicted_legal_effect if {
+	r := classify(case_derogation_contradicted_legal_effect)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.a"]
+	ids(r) == ["art4.ai_literacy"]
+	r.missing_facts == ["card.ai_act.derogation"]
+	r.registration == "none"
+}
+
 case_derogation_no_profiling := {
 	"card": {
 		"ai_act": {
 			"artifact": "system",
+			"decision_effect_on_persons": "none",
 			"derogation": {
 				"assessed_by": "Legal",
 				"condition": "narrow_procedural_task",
@@ -796,6 +852,7 @@ case_derogation_profiling_unknown := {
 	"card": {
 		"ai_act": {
 			"artifact": "system",
+			"decision_effect_on_persons": "none",
 			"derogation": "detects_decision_pattern_deviations",
 			"generates_synthetic_content": false,
 			"in_scope_exclusion": "none",
@@ -841,6 +898,60 @@ test_derogation_profiling_unknown if {
 	bases(r) == ["annex3.3.b"]
 	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.profiling"]
+}
+
+case_derogation_with_human_review := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"derogation": "preparatory_task",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [
+				"essential_services.public_benefits"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"human_review": "before_decision",
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Sorts public-benefit applications into folders for the caseworker who decides each one"
+		},
+		"model_details": {
+			"name": "derogation-with-human-review",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_derogation_with_human_review if {
+	r := classify(case_derogation_with_human_review)
+	r.tier == "minimal"
+	r.gpai == "none"
+	bases(r) == ["art6.3.d"]
+	"art6.4.document_assessment" in ids(r)
+	"art4.ai_literacy" in ids(r)
 }
 
 case_derogation_with_profiling := {
@@ -3332,6 +3443,54 @@ test_open_source_minimal if {
 	ids(r) == []
 }
 
+case_personal_use_claim_at_work := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "personal",
+			"interacts_with_natural_persons": true,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": true
+		},
+		"intended_use": {
+			"primary": "Scheduling assistant the company installs for every employee"
+		},
+		"model_details": {
+			"name": "personal-use-claim-at-work",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_personal_use_claim_at_work if {
+	r := classify(case_personal_use_claim_at_work)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["art50.1"]
+	r.missing_facts == ["card.ai_act.in_scope_exclusion"]
+}
+
 case_personal_use_deployer := {
 	"card": {
 		"ai_act": {
@@ -3378,6 +3537,61 @@ test_personal_use_deployer if {
 	r.gpai == "none"
 	bases(r) == ["art2.10"]
 	ids(r) == []
+}
+
+case_personal_use_provider_banned := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "personal",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [
+				"social_scoring"
+			],
+			"role": [
+				"provider",
+				"deployer"
+			],
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "natural_person_personal",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Scores neighbours' trustworthiness from their social-media activity, for private users"
+		},
+		"model_details": {
+			"name": "personal-use-provider-banned",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_personal_use_provider_banned if {
+	r := classify(case_personal_use_provider_banned)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["art2.10", "art5.1.c"]
+	ids_of(r, "deployer") == []
+	ids_of(r, "provider") == ["art5.1.c", "art5.cease_placing_putting_into_service_and_use"]
+	r.roles == ["deployer", "provider"]
 }
 
 case_plain_model := {
@@ -3791,6 +4005,108 @@ test_rbi_realtime_private_stadium if {
 	r.registration == "eu_database_public"
 }
 
+case_research_claim_without_basis := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "research",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "A model said to be for research"
+		},
+		"model_details": {
+			"name": "research-claim-without-basis",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_research_claim_without_basis if {
+	r := classify(case_research_claim_without_basis)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == []
+	r.missing_facts == ["card.ai_act.research_basis"]
+}
+
+case_research_claim_workplace_emotion := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "emotion_recognition",
+			"decision_effect_on_persons": "similar",
+			"emotion_recognition_subjects": [
+				"workers"
+			],
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "research",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"research_basis": "sole_scientific_research",
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": true
+		},
+		"intended_use": {
+			"primary": "Reads agents' faces during calls and flags stress to team leads"
+		},
+		"model_details": {
+			"name": "research-claim-workplace-emotion",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_research_claim_workplace_emotion if {
+	r := classify(case_research_claim_workplace_emotion)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.c", "art50.3"]
+	r.missing_facts == ["card.ai_act.emotion_recognition_reason", "card.ai_act.in_scope_exclusion"]
+}
+
 case_research_only := {
 	"card": {
 		"ai_act": {
@@ -3800,6 +4116,7 @@ case_research_only := {
 			"interacts_with_natural_persons": false,
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"research_basis": "sole_scientific_research",
 			"role": "provider",
 			"safety_component_of": null,
 			"use_cases": [],
@@ -3836,6 +4153,57 @@ test_research_only if {
 	r.tier == "out_of_scope"
 	r.gpai == "none"
 	bases(r) == ["art2.6"]
+	ids(r) == []
+}
+
+case_research_pre_market_testing := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "research",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"research_basis": "pre_market_research_testing",
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [
+				"employment.recruitment"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Offline testing of a CV ranker on historical data before any release"
+		},
+		"model_details": {
+			"name": "research-pre-market-testing",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "0.1"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_research_pre_market_testing if {
+	r := classify(case_research_pre_market_testing)
+	r.tier == "out_of_scope"
+	r.gpai == "none"
+	bases(r) == ["annex3.4.a", "art2.8"]
 	ids(r) == []
 }
 

@@ -99,6 +99,9 @@ def render_text(result: Mapping[str, Any]) -> str:
     if result["missing_facts"]:
         lines.append("  missing facts (declare them; the tier stays undetermined until then):")
         lines.extend(f"    {fact.removeprefix('card.')}" for fact in result["missing_facts"])
+    if result.get("questions"):
+        lines.append("  questions (the card's own facts contradict a claim; answer them to determine the tier):")
+        lines.extend(f"    {question}" for question in result["questions"])
     lines.extend(duty_lines(result))
     for note in result.get("notes", []):
         lines.append(f"  note: {note}")

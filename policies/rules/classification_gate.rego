@@ -24,10 +24,17 @@ deny contains finding if {
 	some fact in classification.missing_facts
 	finding := {
 		"id": "org.classification.determined",
-		"msg": sprintf("tier undetermined: declare %s", [trim_prefix(fact, "card.")]),
+		"msg": undetermined_message(fact),
 		"field": fact,
 	}
 }
+
+# A fact the card's own facts contradict is asked as its question; a missing one is to be declared.
+undetermined_message(fact) := msg if {
+	asked := [c.question | some c in classification.contradiction; c.fact == fact]
+	count(asked) > 0
+	msg := sprintf("tier undetermined: %s", [concat("; ", sort(asked))])
+} else := sprintf("tier undetermined: declare %s", [trim_prefix(fact, "card.")])
 
 field_of_declared_tier := "card.ai_act.declared_tier" if is_string(input.card.ai_act.declared_tier) else := "card.risk_category"
 

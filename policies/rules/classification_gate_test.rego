@@ -41,3 +41,26 @@ test_declared_tier_equal_or_higher_passes if {
 
 test_no_declared_tier_no_check if status(json.remove(fx.credit_card, ["risk_category"]), fx.due, "org.classification.declared_tier") == "absent"
 
+
+# #12 item 2, #10 item 4: a claim the card's facts contradict fails the gate with the question to answer.
+test_a_contradicted_derogation_fails_with_its_question if {
+	card := object.union(fx.credit_card, {
+		"ai_act": {"profiling": false, "derogation": "preparatory_task", "decision_effect_on_persons": "legal"},
+		"deployment": {"human_review": "none"},
+	})
+	found := rules.deny with input as t.input_for(card, fx.due)
+	some f in found
+	f.field == "card.ai_act.derogation"
+	contains(f.msg, "does the system materially influence them?")
+}
+
+test_a_research_claim_at_a_workplace_fails_with_its_question if {
+	card := object.union(fx.chatbot_card, {
+		"ai_act": {"in_scope_exclusion": "research", "research_basis": "sole_scientific_research"},
+		"deployment": {"workplace": true},
+	})
+	found := rules.deny with input as t.input_for(card, fx.due)
+	some f in found
+	f.field == "card.ai_act.in_scope_exclusion"
+	contains(f.msg, "it is deployed at a workplace")
+}
