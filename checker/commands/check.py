@@ -169,12 +169,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check model cards against the EU AI Act policy pack and your own rules."""
         from checker.check import CheckRequest, open_session, run_check
-        from checker.evidence.loader import start_run
+        from checker.evidence.loader import INPUT_FILES, start_run
         from checker.evidence.per_card import EvidenceArguments
         from checker.report import FORMATS
-        from checker.report.output import plan_destinations, refuse_inputs, render_to, write_reports
+        from checker.report.output import (
+            plan_destinations,
+            refuse_inputs,
+            remove_stale_reports,
+            render_to,
+            write_reports,
+        )
 
         start_run()
+        destinations = []
         try:
             destinations = plan_destinations(format, output, FORMATS)
             request = CheckRequest(
@@ -221,6 +228,11 @@ def register(app: typer.Typer) -> None:
                 ]
             )
         except ComplyError as err:
+            named = [*paths, *policy, *data, *([config] if config else [])]
+            evidence = [*fairness, *predictions, *logging, *audit_log, *continues]
+            remove_stale_reports(
+                destinations, [*INPUT_FILES, *named, *evidence, *(v.partition("=")[2] for v in evidence)]
+            )
             raise typer.Exit(fail(err)) from None
         raise typer.Exit(report.exit_code(fail_on_warn=failing_on_warn))
 

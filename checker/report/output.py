@@ -11,17 +11,21 @@ Writing keeps three promises:
   into place with `os.replace`, and only after every report of the run has been rendered and written, so
   an error or a full disk leaves each target as it was, never half-written, never a mix of two runs;
 - a target that is not a regular file (`/dev/null`, a FIFO another process reads) is written to as is:
-  replacing it would destroy it.
+  replacing it would destroy it;
+- an exit 2 leaves no report of an earlier run behind (`remove_stale_reports`): a CI step that uploads
+  `report.sarif` after a failed run must not upload yesterday's verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -213,3 +217,98 @@ def _mode_for(target: str) -> int:
 def _remove_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+STALE_READ_LIMIT = 64 * 1024 * 1024
+"""A file larger than this at an output path is not read to tell whether it is an old report (so it stays)."""
+
+
+def _json_report(text: str) -> bool:
+    document = _parsed(text)
+    if not isinstance(document, dict) or "cards" not in document:
+        return False
+    tool = document.get("tool")
+    return isinstance(tool, dict) and tool.get("name") == "comply"
+
+
+def _sarif_report(text: str) -> bool:
+    document = _parsed(text)
+    runs = document.get("runs") if isinstance(document, dict) else None
+    if not isinstance(runs, list) or not runs or not isinstance(runs[0], dict):
+        return False
+    driver = (runs[0].get("tool") or {}).get("driver") if isinstance(runs[0].get("tool"), dict) else None
+    return isinstance(driver, dict) and driver.get("name") == "comply"
+
+
+def _gitlab_report(text: str) -> bool:
+    document = _parsed(text)
+    keys = {"check_name", "description", "fingerprint", "location", "severity"}
+    return isinstance(document, list) and all(isinstance(item, dict) and keys <= set(item) for item in document)
+
+
+def _github_report(text: str) -> bool:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(line.startswith(("::", "comply:")) for line in lines)
+
+
+_TEXT_SUMMARY = re.compile(r"^(\d+ failed, )?(\d+ warnings?, )?(\d+ waived, )?\d+ passed$")
+"""The text report's last line, its summary (checker.report.model.summary_line), in every mode."""
+
+
+def _parsed(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+REPORT_SIGNS: dict[str, Callable[[str], bool]] = {
+    "json": _json_report,
+    "sarif": _sarif_report,
+    "gitlab": _gitlab_report,
+    "github": _github_report,
+    "junit": lambda text: '<testsuites name="comply"' in text[:2000],
+    "markdown": lambda text: text.startswith("## comply"),
+    "html": lambda text: '<meta name="generator" content="comply">' in text[:4000],
+    "text": lambda text: bool(_TEXT_SUMMARY.match(([""] + [line for line in text.splitlines() if line.strip()])[-1])),
+}
+"""Format -> does this text read as a comply report of that format (as the format's module writes it)."""
+
+
+def remove_stale_reports(destinations: Sequence[Destination], inputs: Iterable[str | Path]) -> None:
+    """After an exit 2: remove the report each file destination holds from an earlier run.
+
+    Only what is certainly an old report goes: a regular file that is none of the run's inputs known so far
+    (an error can stop a run before it reads them all) and that reads as a comply report of the format that
+    would have been written there. Anything else at an output path (an evidence file named by mistake, a
+    device, a FIFO, another tool's file) is left exactly as it was.
+    """
+    known = {os.path.realpath(item) for item in inputs}
+    for destination in destinations:
+        if destination.path is None or destination.format not in REPORT_SIGNS:
+            continue
+        target = os.path.realpath(destination.path)
+        try:
+            info = os.stat(target)
+        except OSError:
+            continue
+        if target in known or not stat.S_ISREG(info.st_mode) or info.st_size > STALE_READ_LIMIT:
+            continue
+        if _same_file(target, _identities(known)) is not None:
+            continue
+        try:
+            with open(target, encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if REPORT_SIGNS[destination.format](text):
+            _remove_quietly(target)
+
+
+def _identities(paths: Iterable[str]) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            info = os.stat(path)
+            found.setdefault((info.st_dev, info.st_ino), path)
+    return found
