@@ -8,6 +8,9 @@ from typing import Any
 from checker.config import Config
 from checker.engine.base import Engine
 from checker.engine.bundle import PolicyBundle
+from checker.errors import UsageError
+
+MAX_EVAL_TIMEOUT = 1e9  # about 31 years: well inside what select() and the monotonic clock can represent
 
 
 def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, Any]) -> Engine:
@@ -25,4 +28,10 @@ def create_engine(bundle: PolicyBundle, config: Config, options: Mapping[str, An
     limit = options.get("eval_timeout")
     if limit is None:
         limit = config.eval_timeout if config.eval_timeout is not None else DEFAULT_EVAL_TIMEOUT
+    # nan compares false with everything and would time every decision out; inf or a huge number overflows
+    # the deadline's clock: both are refused as input, not met as an internal error mid-run.
+    if not 0 <= float(limit) <= MAX_EVAL_TIMEOUT:
+        raise UsageError(
+            f"--eval-timeout / eval_timeout: expected seconds from 0 (no limit) to {MAX_EVAL_TIMEOUT:g}, got {limit}"
+        )
     return RegorusEngine(bundle, time_limit=float(limit) or None)

@@ -107,3 +107,18 @@ def test_without_fork_evaluation_is_in_process_and_says_so_once(
     first, second = engine.evaluate(document), engine.evaluate(document)
     assert first == second and first["classification"]["tier"]
     assert capsys.readouterr().err.count("no time limit on policy evaluation") == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e18"])
+def test_a_limit_that_is_no_number_of_seconds_is_refused(value: str) -> None:
+    # nan made every decision "exceed nan s"; inf and 1e18 overflowed the deadline: an internal error
+    done = comply("check", CARD, *PINNED, "--eval-timeout", value)
+    assert_one_line_error(done, "--eval-timeout / eval_timeout: expected seconds from 0 (no limit) to 1e+09")
+
+
+def test_a_huge_limit_in_comply_yaml_is_refused(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_bytes(Path(CARD).read_bytes())
+    (tmp_path / "comply.yaml").write_text("eval_timeout: 1.0e+300\n", encoding="utf-8")
+    done = comply("check", str(card), *PINNED, cwd=tmp_path)
+    assert_one_line_error(done, "got 1e+300")
