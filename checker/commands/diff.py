@@ -113,6 +113,20 @@ def _relative(paths: Sequence[Path], cwd: Path) -> list[Path]:
     return relative
 
 
+def _anchored(path: Path, cwd: Path, root: Path) -> Path:
+    """An option's relative path outside the repository made absolute: the base side runs in the exported
+    tree, where `../rules` would name nothing. A path inside the repository stays relative, so each side
+    reads its own version of it."""
+    if path.is_absolute():
+        return path
+    absolute = Path(os.path.abspath(cwd / path))
+    try:
+        absolute.relative_to(os.path.abspath(root))
+    except ValueError:
+        return absolute
+    return path
+
+
 def run_diff(base: str | None, options: Options) -> Diff:
     from checker import gitref
     from checker.report.diff import compare
@@ -124,6 +138,12 @@ def run_diff(base: str | None, options: Options) -> Diff:
     else:
         label, commit = gitref.default_base(repo)
     paths = _relative(options.paths, cwd)
+    options = replace(
+        options,
+        config=_anchored(options.config, cwd, repo.root) if options.config is not None else None,
+        policy=tuple(_anchored(path, cwd, repo.root) for path in options.policy),
+        data=tuple(_anchored(path, cwd, repo.root) for path in options.data),
+    )
     head = _check_side(paths, options, options.reference_date, tolerant=False)
     assert head.report is not None
     notes: list[str] = []
@@ -182,11 +202,19 @@ def _check_side(
     if tolerant and config is not None and not config.is_file():
         (notes if notes is not None else []).append(f"{config} does not exist at the base: checked without it")
         config = None
+    policy, data = list(options.policy), list(options.data)
+    if tolerant:
+        for kind, given in (("policy", policy), ("data", data)):
+            for path in [path for path in given if not path.exists()]:
+                (notes if notes is not None else []).append(
+                    f"--{kind} {path} does not exist at the base: checked without it"
+                )
+                given.remove(path)
     request = CheckRequest(
         paths=list(paths),
         config_path=config,
-        policy_dirs=list(options.policy),
-        data_files=list(options.data),
+        policy_dirs=policy,
+        data_files=data,
         reference_date=reference_date,
         timeline=options.timeline.value if options.timeline else None,
     )

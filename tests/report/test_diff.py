@@ -265,3 +265,36 @@ def test_the_action_posts_the_diff_in_the_step_summary_on_pull_requests(tmp_path
     assert posted.startswith("## comply — EU AI Act compliance gate\n## comply — compliance diff")
     assert "| `art14.human_oversight` |" in posted and base[:12] in posted
     assert output.read_text(encoding="utf-8") == "diff-exit-code=1\n"
+
+
+RULE = """package comply.custom.team
+
+import rego.v1
+
+deny contains "the team's rule failed" if true
+"""
+
+
+def test_a_policy_directory_outside_the_repository_judges_both_sides(tmp_path: Path) -> None:
+    # `--policy ../rules` was read in the exported base tree, where it names nothing: the base "could not be
+    # checked" and every failure of the working tree counted as new (exit 1 on an unchanged card)
+    repo = passing_repo(tmp_path)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "team.rego").write_text(RULE, encoding="utf-8")
+    code, document, _ = diff_json(repo, "--base", "HEAD", "--policy", "../rules")
+    assert code == 0, document
+    assert document["notes"] == [], document
+    (card,) = document["cards"]  # type: ignore[misc]
+    assert card["newly_failing"] == [] and card["failing_now"] == 1 and card["base_error"] is None, card
+
+
+def test_a_policy_directory_new_in_the_working_tree_is_new_at_the_base(tmp_path: Path) -> None:
+    # the base lacks the directory: checked without it (a note), so only the new rule's failure is new
+    repo = passing_repo(tmp_path)
+    (repo / "rules").mkdir()
+    (repo / "rules" / "team.rego").write_text(RULE, encoding="utf-8")
+    code, document, _ = diff_json(repo, "--base", "HEAD", "--policy", "rules")
+    assert code == 1
+    assert document["notes"] == ["--policy rules does not exist at the base: checked without it"], document
+    (card,) = document["cards"]  # type: ignore[misc]
+    assert [rule["id"] for rule in card["newly_failing"]] == ["comply.custom.team"]
