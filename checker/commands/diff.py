@@ -146,6 +146,9 @@ def run_diff(base: str | None, options: Options) -> Diff:
     )
     head = _check_side(paths, options, options.reference_date, tolerant=False)
     assert head.report is not None
+    from checker.evidence.loader import INPUT_FILES
+
+    head_inputs = set(INPUT_FILES)
     notes: list[str] = []
     with gitref.exported(repo, commit) as tree:
         if tree.is_dir():
@@ -157,6 +160,9 @@ def run_diff(base: str | None, options: Options) -> Diff:
         else:
             base_side = Side({}, {}, [], [])
             notes.append(f"{repo.prefix or '.'} does not exist at {label}: every card is new")
+    # the base side's run forgot the working tree's inputs: -o must still never overwrite a card or its evidence
+    INPUT_FILES.clear()
+    INPUT_FILES.update(head_inputs)
     return compare(
         label,
         commit,

@@ -298,3 +298,14 @@ def test_a_policy_directory_new_in_the_working_tree_is_new_at_the_base(tmp_path:
     assert document["notes"] == ["--policy rules does not exist at the base: checked without it"], document
     (card,) = document["cards"]  # type: ignore[misc]
     assert [rule["id"] for rule in card["newly_failing"]] == ["comply.custom.team"]
+
+
+@pytest.mark.parametrize("target", [CARD, "comply.yaml"])
+def test_the_diff_is_never_written_over_an_input(tmp_path: Path, target: str) -> None:
+    # the base side's run forgot the working tree's inputs, so -o model_card.yaml replaced the card with the diff
+    repo = passing_repo(tmp_path)
+    (repo / "comply.yaml").write_text(WAIVER, encoding="utf-8")
+    before = (repo / target).read_bytes()
+    done = comply("diff", "--base", "HEAD", *DATE, "-o", target, cwd=repo)
+    assert_one_line_error(done, "refusing to write the output report over", "an input of this run")
+    assert (repo / target).read_bytes() == before
