@@ -84,7 +84,11 @@ def open_session(request: CheckRequest) -> Session:
     config = run_config(labelled)
     settings, deviations = requested(config, request.data_files)
     bundle = load_bundle(
-        tuple(config.policy_dirs) + tuple(request.policy_dirs), thresholds=settings, deviations=deviations
+        tuple(config.policy_dirs) + tuple(request.policy_dirs),
+        thresholds=settings,
+        deviations=deviations,
+        feature_lists=config.feature_lists,
+        feature_lists_where=config.where,
     )
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config, as_if_applicable=request.as_if_applicable)

@@ -43,7 +43,18 @@ class Config:
     opa: Mapping[str, Any] = field(default_factory=dict)
     eval_timeout: float | None = None
     mlflow: Mapping[str, Any] = field(default_factory=dict)
+    feature_lists: Mapping[str, Any] = field(default_factory=dict)
+    regression: Mapping[str, Any] = field(default_factory=dict)
     document: LoadedDocument | None = None
+
+    def where(self, dotted: str) -> str:
+        """`comply.yaml:12: feature_lists.prohibited.0`: a setting's file, line and path, for errors."""
+        from checker.evidence.provenance import display_path
+
+        if self.path is None:
+            return dotted
+        line = self.document.line_of(dotted) if self.document is not None else None
+        return f"{display_path(self.path)}:{line or 1}: {dotted}"
 
 
 def find_config(explicit: Path | None, near: Path | None = None) -> Path | None:
@@ -117,6 +128,8 @@ def read_config(path: Path) -> Config:
         opa=dict(data.get("opa") or {}),
         eval_timeout=data.get("eval_timeout"),
         mlflow=dict(data.get("mlflow") or {}),
+        feature_lists=dict(data.get("feature_lists") or {}),
+        regression=dict(data.get("regression") or {}),
         document=document,
     )
 
@@ -188,6 +201,7 @@ RUN_SETTINGS = (
     "timeline",
     "fail_on_warn",
     "mlflow",
+    "feature_lists",
 )
 """Config settings that hold for a whole run (one bundle, one engine, one clock, one exit rule)."""
 

@@ -89,6 +89,19 @@ def register(app: typer.Typer) -> None:
         audit_log: list[str] = typer.Option(
             [], "--audit-log", help="Audit log (JSON Lines) to verify and judge." + _PER_CARD, metavar="[CARD=]PATH"
         ),
+        explanations: list[str] = typer.Option(
+            [],
+            "--explanations",
+            help="Feature attributions: per-row SHAP values (.parquet, .csv) or global importance (.json)." + _PER_CARD,
+            metavar="[CARD=]PATH",
+        ),
+        baseline: list[str] = typer.Option(
+            [],
+            "--baseline",
+            help="The production model's numbers: a previous comply JSON report or a metrics file (YAML/JSON)."
+            + _PER_CARD,
+            metavar="[CARD=]PATH",
+        ),
         card_format: Optional[str] = typer.Option(
             None,
             "--card-format",
@@ -191,6 +204,8 @@ def register(app: typer.Typer) -> None:
                     logging=logging,
                     audit_log=audit_log,
                     predictions=predictions,
+                    explanations=explanations,
+                    baseline=baseline,
                     audit_expect_head=expect_head,
                     audit_continues=continues,
                 ),

@@ -103,7 +103,13 @@ def bundle(
     try:
         settings = load_config(config)
         thresholds, deviations = requested(settings, data)
-        loaded = load_bundle(tuple(settings.policy_dirs) + tuple(policy), thresholds=thresholds, deviations=deviations)
+        loaded = load_bundle(
+            tuple(settings.policy_dirs) + tuple(policy),
+            thresholds=thresholds,
+            deviations=deviations,
+            feature_lists=settings.feature_lists,
+            feature_lists_where=settings.where,
+        )
         archive = write_bundle(loaded)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,8 @@ def load_bundle(
     *,
     thresholds: Sequence[Setting] = (),
     deviations: Sequence[DeviationRequest] = (),
+    feature_lists: Mapping[str, Any] | None = None,
+    feature_lists_where: Callable[[str], str] = str,
 ) -> PolicyBundle:
     """Load the built-in policies plus an organisation's own (`--policy DIR`), refusing conflicts, with
     the organisation's thresholds applied (see checker/engine/thresholds.py: never a legal constant)."""
@@ -125,6 +127,10 @@ def load_bundle(
         for data_file in sorted(path for name in CUSTOM_DATA_NAMES for path in directory.rglob(name)):
             data = merge_custom_data(data, data_file, owners, directory)
     data, accepted = apply_thresholds(data, thresholds, deviations)
+    if feature_lists:
+        from checker.evidence.features import extend_lists
+
+        data = extend_lists(data, feature_lists, feature_lists_where)
     custom_modules = [m for m in modules if m.package.startswith(CUSTOM_PACKAGE_PREFIX) and not m.is_test]
     check_custom_rule_names(custom_modules)
     metadata = _collect_metadata(modules)

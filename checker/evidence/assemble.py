@@ -32,12 +32,14 @@ class EvidencePaths:
     audit_log: Path | None = None
     predictions: Path | None = None
     counts: Path | None = None
+    explanations: Path | None = None
+    baseline: Path | None = None
     audit_expect_head: str | None = None
     audit_continues: str | None = None
 
     def resolve(self, config: Config) -> dict[str, Path]:
         chosen = {kind: path for kind, path in config.evidence.items()}
-        for kind in ("fairness", "logging", "audit_log", "predictions", "counts"):
+        for kind in ("fairness", "logging", "audit_log", "predictions", "counts", "explanations", "baseline"):
             value = getattr(self, kind)
             if value is not None:
                 chosen[kind] = value
@@ -169,12 +171,28 @@ def _collect_audit_log(path: Path, config: Config, paths: EvidencePaths | None =
     )
 
 
+def _collect_explanations(path: Path, config: Config) -> Collected:
+    from checker.evidence.explanations import explanations_evidence
+    from checker.evidence.loader import file_size
+    from checker.evidence.provenance import file_sha256
+
+    file_size(path, expected="an explanations file")
+    digest = file_sha256(path)
+    document, lines = explanations_evidence(path, display_path(path), digest)
+
+    def line_of(local: str) -> int | None:
+        return lines.get(local.removeprefix("importance.")) if local.startswith("importance.") else None
+
+    return document, EvidenceFile("explanations", display_path(path), digest), Source(display_path(path), line_of)
+
+
 COLLECTORS: dict[str, tuple[str, Collector]] = {
     "fairness": ("fairness", _collect_fairness),
     "predictions": ("fairness", _collect_predictions),
     "counts": ("fairness", _collect_counts),
     "logging": ("logging", _collect_logging),
     "audit_log": ("audit_log", _collect_audit_log),
+    "explanations": ("explanations", _collect_explanations),
 }
 """Evidence kind on the command line -> (key under input.evidence, collector)."""
 
@@ -225,6 +243,7 @@ def assemble(
         from checker.errors import UsageError
 
         raise UsageError("--expect-head/--continues anchor an audit log: give one with --audit-log")
+    baseline_path = chosen.pop("baseline", None)
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]
         if kind == "audit_log":  # the only collector with options of its own (the head anchors)
@@ -238,7 +257,10 @@ def assemble(
         files.append(evidence_file)
         sources[f"evidence.{key}"] = source
     _add_declared(evidence, card_data, config)
+    _add_features(evidence, card_data, card_label)
     _add_evaluation(evidence, files, sources, card, card_label, run)
+    if baseline_path is not None:
+        _add_baseline(evidence, files, card_data, baseline_path, config)
     if run is not None:
         files.append(EvidenceFile("mlflow_run", run.run_uri, ""))
         if run.model_name is not None:
@@ -315,6 +337,57 @@ def _add_evaluation(
         from checker.evidence.evaluation import missing_source_evidence
 
         evidence["evaluation"] = missing_source_evidence(recorded)
+
+
+def _add_features(evidence: dict[str, Any], card: Mapping[str, Any], card_label: str) -> None:
+    """`evidence.features`: the model's feature list, for policies/rules/features.rego: the card's
+    `features:` (each entry points at its card line), else the explanations file's features. When both
+    are there they must be the same features: attributions of another model are no evidence of this one."""
+    from checker.evidence.features import card_features, explanation_features
+
+    features = card_features(card, card_label)
+    explanations = evidence.get("explanations")
+    if features is not None and explanations is not None:
+        _same_features(features, explanations)
+    if features is None and explanations is not None:
+        features = explanation_features(explanations)
+    if features is not None:
+        evidence["features"] = features
+
+
+def _same_features(features: Mapping[str, Any], explanations: Mapping[str, Any]) -> None:
+    from checker.errors import InputError
+
+    declared = [item["name"] for item in features["items"]]
+    attributed = list(explanations["features"])
+    missing = [name for name in declared if name not in attributed]
+    extra = [name for name in attributed if name not in declared]
+    if missing or extra:
+        parts = [f"no attributions for {', '.join(missing[:10])}"] if missing else []
+        parts += [f"columns that are not the card's features: {', '.join(extra[:10])}"] if extra else []
+        raise InputError(
+            f"{explanations['file']}: the explanations do not match the model's features ({'; '.join(parts)}; "
+            f"the card lists {len(declared)} features in {features['file']})"
+        )
+
+
+def _add_baseline(
+    evidence: dict[str, Any], files: list[EvidenceFile], card: Mapping[str, Any], path: Path, config: Config
+) -> None:
+    """`evidence.baseline`: the production model's numbers (after the candidate's own evaluation and fairness
+    evidence, which it must share a metric with), with comply.yaml's `regression:` margins."""
+    from checker.evidence.baseline import check_common, load_baseline
+
+    details = card.get("model_details")
+    name = details.get("name") if isinstance(details, Mapping) else None
+    label = display_path(path)
+    baseline = load_baseline(path, label, name if isinstance(name, str) else None)
+    check_common(baseline, card, evidence)
+    for key in ("margins", "fairness_margins"):
+        if config.regression.get(key):
+            baseline[key] = dict(config.regression[key])
+    evidence["baseline"] = baseline
+    files.append(EvidenceFile("baseline", label, baseline["sha256"]))
 
 
 def _add_declared(evidence: dict[str, Any], card: Mapping[str, Any], config: Config) -> None:

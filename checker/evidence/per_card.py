@@ -29,6 +29,8 @@ OPTIONS: Mapping[str, tuple[str, Callable[[str], object]]] = {
     "predictions": ("--predictions", Path),
     "logging": ("--logging", Path),
     "audit_log": ("--audit-log", Path),
+    "explanations": ("--explanations", Path),
+    "baseline": ("--baseline", Path),
     "audit_expect_head": ("--expect-head", str),
     "audit_continues": ("--continues", _continued_head),
 }

@@ -24,6 +24,22 @@ class EvidenceFile:
     sha256: str
 
 
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in 1 MiB blocks (constant memory); an unreadable file is an input error."""
+    import hashlib
+
+    from checker.errors import InputError
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    return digest.hexdigest()
+
+
 def display_path(path: Path) -> str:
     """A stable way to name `path` in reports: relative to the working directory when below it."""
     try:

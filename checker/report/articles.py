@@ -34,6 +34,8 @@ ARTICLE_TITLES: dict[str, str] = {
     "Art. 72": "Post-market monitoring",
     "Art. 73": "Reporting of serious incidents",
     "Art. 86": "Right to explanation",
+    "GDPR Art. 5": "Principles relating to processing of personal data (GDPR, Regulation (EU) 2016/679; not the AI Act)",
+    "GDPR Art. 9": "Processing of special categories of personal data (GDPR, Regulation (EU) 2016/679; not the AI Act)",
     "Organisation rules": "comply's own rules, not legal requirements of the Act",
 }
 

@@ -210,11 +210,14 @@ def group_by_article(results: Sequence[RuleResult]) -> list[tuple[str, list[Rule
     groups: dict[str, list[RuleResult]] = {}
     for result in results:
         groups.setdefault(article_heading(result.article), []).append(result)
-    ordered = sorted(groups.items(), key=lambda item: (item[0] == ORGANISATION_HEADING, article_sort_key(item[0])))
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (item[0] == ORGANISATION_HEADING, item[0].startswith("GDPR"), article_sort_key(item[0])),
+    )
     return [(heading, sorted(items, key=lambda r: (STATUSES.index(r.status), r.id))) for heading, items in ordered]
 
 
-_ARTICLE = re.compile(r"^(Art(?:icle|\.)?\s*\d+|Annex\s+[IVXLC]+)", re.IGNORECASE)
+_ARTICLE = re.compile(r"^((?:GDPR\s+)?Art(?:icle|\.)?\s*\d+|Annex\s+[IVXLC]+)", re.IGNORECASE)
 
 
 ORGANISATION_HEADING = "Organisation rules"
@@ -223,7 +226,8 @@ Act but are not legal requirements, and the report must not present them as such
 
 
 def article_heading(article: str) -> str:
-    """'Art. 10(2)(f)' -> 'Art. 10'; comply's own organisational rules share one heading."""
+    """'Art. 10(2)(f)' -> 'Art. 10', 'GDPR Art. 9(1)' -> 'GDPR Art. 9' (other law than the AI Act, grouped
+    after it); comply's own organisational rules share one heading."""
     text = article.strip()
     if text.lower().startswith("organisation"):
         return ORGANISATION_HEADING

@@ -154,6 +154,29 @@ credit_card := {
 			"recall": 0.8
 		}
 	},
+	"explainability": {
+		"per_decision": {
+			"delivered_to": "credit officers with every score; applicants on request (Art 86) through the explanation procedure",
+			"method": "TreeSHAP reason codes, the four largest attributions of each score"
+		},
+		"top_features": [
+			"debt_to_income",
+			"missed_payments_12m",
+			"income_band",
+			"credit_history_months",
+			"loan_amount"
+		]
+	},
+	"features": [
+		"income_band",
+		"debt_to_income",
+		"loan_amount",
+		"term_months",
+		"employment_years",
+		"credit_history_months",
+		"missed_payments_12m",
+		"existing_loans"
+	],
 	"human_oversight": {
 		"mode": "human_in_the_loop",
 		"override": true,

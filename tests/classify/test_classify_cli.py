@@ -22,6 +22,7 @@ EXAMPLE_TIERS = {
     "spam-filter": ("minimal", "none"),
     "gpai-foundation-model": ("minimal", "gpai_systemic_risk"),
     "loan-desk-deployer": ("high", "none"),
+    "credit-scoring-candidate": ("high", "none"),
     "ticket-router": ("minimal", "none"),
 }
 

@@ -37,7 +37,7 @@ def test_full_evidence_passes_every_rule() -> None:
     assert code == 0
     assert {r["status"] for r in card["results"]} == {"pass"}
     kinds = {e["kind"]: e for e in card["evidence"]}
-    assert set(kinds) == {"model_card", "predictions", "logging", "audit_log", "evaluation"}
+    assert set(kinds) == {"model_card", "predictions", "logging", "audit_log", "evaluation", "explanations", "baseline"}
     assert all(len(e["sha256"]) == 64 for e in kinds.values())
     assert card["input"]["evidence"]["fairness"]["source"] == "computed"
 

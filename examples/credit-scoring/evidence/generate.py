@@ -2,6 +2,8 @@
 
 - predictions.csv: 4,000 held-out loan applications with the observed outcome, the model's decision and
   score, and the two sensitive features the card names (sex, age_band);
+- explanations.csv: the per-row SHAP values of the same 4,000 applications, one column per model feature
+  (what `shap.TreeExplainer(model).shap_values(X)` writes out; comply computes mean |value| per feature);
 - audit.jsonl: the hash-chained audit log the scoring service wrote with `checker.audit.AuditLog`
   (daily predictions, a weekly human override, the production deployment).
 
@@ -36,6 +38,28 @@ def write_predictions(path: Path, rows: int = 4000) -> None:
             writer.writerow([f"A{index:05d}", sex, age_band, defaulted, declined, f"{score:.3f}"])
 
 
+FEATURE_SCALES = {
+    "income_band": 0.52,
+    "debt_to_income": 0.91,
+    "loan_amount": 0.24,
+    "term_months": 0.05,
+    "employment_years": 0.16,
+    "credit_history_months": 0.33,
+    "missed_payments_12m": 0.74,
+    "existing_loans": 0.09,
+}
+"""The model's features (the card's `features:`) and the spread of their attributions."""
+
+
+def write_explanations(path: Path, rows: int = 4000) -> None:
+    rng = random.Random(20261126)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(list(FEATURE_SCALES))
+        for _ in range(rows):
+            writer.writerow([f"{rng.gauss(0.0, scale):.4f}" for scale in FEATURE_SCALES.values()])
+
+
 def write_audit_log(path: Path) -> None:
     path.unlink(missing_ok=True)
     now = [START]
@@ -59,4 +83,5 @@ def write_audit_log(path: Path) -> None:
 
 if __name__ == "__main__":
     write_predictions(HERE / "predictions.csv")
+    write_explanations(HERE / "explanations.csv")
     write_audit_log(HERE / "audit.jsonl")

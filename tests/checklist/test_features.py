@@ -1,0 +1,118 @@
+"""Feature rules end to end: the card's features against special categories, direct identifiers and the
+organisation's prohibited list (policies/rules/features.rego), the lists extended by comply.yaml."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checker.errors import InputError
+from checker.evidence.features import extend_lists, feature_key
+from tests.conftest import EXAMPLES, comply
+
+REFERENCE = ("--reference-date", "2028-01-01")
+CANDIDATE = EXAMPLES / "credit-scoring-candidate"
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("applicantEmail", "applicant_email"),
+        ("HIV-status", "hiv_status"),
+        ("Ethnic Origin", "ethnic_origin"),
+        ("SSNNumber", "ssn_number"),
+        ("  term_months ", "term_months"),
+    ],
+)
+def test_feature_key_is_lower_case_words(name: str, key: str) -> None:
+    assert feature_key(name) == key
+
+
+def test_lists_only_grow_and_are_normalised() -> None:
+    data = {"comply": {"feature_lists": {"special_categories": {"health_data": ["health"]}, "prohibited": []}}}
+    merged = extend_lists(
+        data,
+        {"special_categories": {"health_data": ["BMI", "health"]}, "prohibited": ["Postcode", {"feature": "zip"}]},
+        str,
+    )
+    lists = merged["comply"]["feature_lists"]
+    assert lists["special_categories"]["health_data"] == ["bmi", "health"]
+    assert [entry["term"] for entry in lists["prohibited"]] == ["postcode", "zip"]
+    assert data["comply"]["feature_lists"]["prohibited"] == []  # the bundle's own data is not changed
+
+
+def test_a_term_without_letters_is_refused() -> None:
+    with pytest.raises(InputError, match=r"prohibited\.0: expected a feature name"):
+        extend_lists({"comply": {}}, {"prohibited": ["--"]}, str)
+
+
+def check_json(*args: str) -> tuple[int, dict]:
+    done = comply("check", *args, "--format", "json", *REFERENCE)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_candidate_fails_on_its_special_category_feature_at_its_card_line() -> None:
+    code, report = check_json(
+        "examples/credit-scoring-candidate/model_card.yaml", "--config", "examples/credit-scoring-candidate/comply.yaml"
+    )
+    card = report["cards"][0]
+    failing = {r["id"]: r for r in card["results"] if r["status"] == "fail"}
+    assert code == 1
+    lines = (CANDIDATE / "model_card.yaml").read_text(encoding="utf-8").splitlines()
+    art9 = failing["gdpr.art9.special_category_feature"]
+    assert art9["file"] == "examples/credit-scoring-candidate/model_card.yaml"
+    assert lines[art9["line"] - 1].strip() == "- health_condition"
+    assert art9["article"].startswith("GDPR Art. 9")
+
+
+def test_comply_yaml_prohibits_a_feature_with_its_reason(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\nfeatures: [amount, postcode_district]\n", encoding="utf-8")
+    (tmp_path / "settings").mkdir()
+    config = tmp_path / "settings" / "comply.yaml"
+    config.write_text(
+        "feature_lists:\n  prohibited:\n    - feature: postcode\n      reason: a proxy for ethnic origin\n",
+        encoding="utf-8",
+    )
+    _, plain = check_json(str(card))
+    assert {r["id"]: r["status"] for r in plain["cards"][0]["results"]}["org.features.prohibited"] == "pass"
+    _, listed = check_json(str(card), "--config", str(config))
+    result = {r["id"]: r for r in listed["cards"][0]["results"]}["org.features.prohibited"]
+    assert result["status"] == "fail" and result["line"] == 2
+    assert "postcode_district is on the prohibited list (postcode: a proxy for ethnic origin)" in result["message"]
+
+
+def test_credit_scoring_features_pass_all_feature_rules() -> None:
+    code, report = check_json("examples/credit-scoring/model_card.yaml")
+    status = {r["id"]: r["status"] for r in report["cards"][0]["results"]}
+    assert code == 0
+    assert {status[i] for i in ("gdpr.art9.special_category_feature", "gdpr.art5.1.c.direct_identifier")} == {"pass"}
+
+
+def test_comply_yaml_extends_the_direct_identifiers(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\nfeatures: [amount, customerNo]\n", encoding="utf-8")
+    (tmp_path / "settings").mkdir()
+    config = tmp_path / "settings" / "comply.yaml"
+    config.write_text("feature_lists:\n  direct_identifiers:\n    customer_number: [customer_no]\n", encoding="utf-8")
+    _, plain = check_json(str(card))
+    assert {r["id"]: r["status"] for r in plain["cards"][0]["results"]}["gdpr.art5.1.c.direct_identifier"] == "pass"
+    _, extended = check_json(str(card), "--config", str(config))
+    result = {r["id"]: r for r in extended["cards"][0]["results"]}["gdpr.art5.1.c.direct_identifier"]
+    assert result["status"] == "fail"
+    assert result["line"] == 2
+    assert "customerNo" in result["message"]
+
+
+def test_bad_list_entry_is_one_line_exit_2(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\nfeatures: [amount]\n", encoding="utf-8")
+    config = tmp_path / "comply.yaml"
+    config.write_text("feature_lists:\n  prohibited:\n    - '***'\n", encoding="utf-8")
+    done = comply("check", str(card), "--config", str(config))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "comply.yaml:3: feature_lists.prohibited.0: expected a feature name" in done.stderr
