@@ -48,7 +48,7 @@ def detect_format(path: Path, explicit: str | None) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(
-            f"{path}: cannot tell the format from the name; use .csv, .parquet or .jsonl, or pass --format-in"
+            f"{path}: cannot tell the format from the name; use .csv, .parquet or .jsonl, or pass --input-format"
         )
     return fmt
 

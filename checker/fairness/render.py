@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.fairness.names import DISPARITIES, RATES
+from checker.report.sanitize import neutral_line
 from checker.report.table import Column, TableSpec
 
 _RATE_HEADERS = {
@@ -37,8 +38,8 @@ def fairness_tables(document: Mapping[str, Any]) -> list[TableSpec]:
             continue
         groups = feature.get("groups")
         if isinstance(groups, Mapping) and groups:
-            tables.append(_groups_table(str(name), feature, document))
-        tables.append(_metrics_table(str(name), feature, document))
+            tables.append(_groups_table(neutral_line(name), feature, document))
+        tables.append(_metrics_table(neutral_line(name), feature, document))
     return tables
 
 
@@ -61,7 +62,7 @@ def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, 
         entry = entry if isinstance(entry, Mapping) else {}
         count = entry.get("count")
         table.add_row(
-            str(group),
+            neutral_line(group),
             str(count) if isinstance(count, int) else "-",
             *(_number(entry.get(rate)) for rate in RATES),
             ", ".join(entry.get("flags") or []),
@@ -71,7 +72,7 @@ def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, 
         table.add_section()
         table.add_row("worst gap", "", *(_number((gaps.get(rate) or {}).get("difference")) for rate in RATES), "")
         table.caption = "worst gap, lowest -> highest group: " + "; ".join(
-            f"{_RATE_HEADERS[rate]} {gap.get('min_group')} -> {gap.get('max_group')}"
+            f"{_RATE_HEADERS[rate]} {neutral_line(gap.get('min_group'))} -> {neutral_line(gap.get('max_group'))}"
             for rate in RATES
             if isinstance(gap := gaps.get(rate), Mapping)
         )
@@ -84,7 +85,7 @@ def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str,
     confidence = bootstrap.get("confidence") if isinstance(bootstrap, Mapping) else None
     interval_header = f"{confidence:.0%} interval" if isinstance(confidence, float) else "interval"
     reference = feature.get("reference_group")
-    caption = f"reference group: {reference}" if reference else None
+    caption = f"reference group: {neutral_line(reference)}" if reference else None
     columns = [
         Column("metric"),
         Column("value", justify="right"),
@@ -106,7 +107,7 @@ def _metrics_table(name: str, feature: Mapping[str, Any], document: Mapping[str,
         )
         value = entry.get("value")
         groups = entry.get("groups")
-        compared = " vs ".join(str(group) for group in groups) if isinstance(groups, list) else ""
+        compared = " vs ".join(neutral_line(group) for group in groups) if isinstance(groups, list) else ""
         if value is None:
             compared = f"undefined: {entry.get('undefined', '')}"
         cells = (

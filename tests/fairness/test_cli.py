@@ -200,7 +200,8 @@ def test_unreadable_parquet(tmp_path: Path) -> None:
 def test_unknown_suffix(tmp_path: Path) -> None:
     path = tmp_path / "predictions.xlsx"
     path.write_bytes(b"PK\x03\x04")
-    assert_one_line_error(comply("fairness", str(path), *BASE), "cannot tell the format")
+    # the line named --format-in, an option comply fairness does not have
+    assert_one_line_error(comply("fairness", str(path), *BASE), "cannot tell the format", "pass --input-format")
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -276,3 +277,40 @@ def test_the_cap_counts_the_groups_of_an_intersection(tmp_path: Path) -> None:
     args = ("fairness", str(path), "--y-true", "label", "--y-pred", "pred", "-s", "a", "-s", "b", "--max-groups", "100")
     assert comply(*args, "-f", "json").returncode == 0
     assert_one_line_error(comply(*args, "--intersections"), "'a & b'", "at least 1960 distinct values")
+
+
+HOSTILE_GROUPS = ["\x1b[31mred", "::error::owned", "plain"]
+
+
+def _hostile_predictions(path: Path) -> None:
+    rows = ["y,p,g"] + [f"{i % 2},{(i // 2) % 2},{HOSTILE_GROUPS[i % 3]}" for i in range(120)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _assert_group_names_inert(text: str) -> None:
+    assert "\x1b" not in text, text
+    assert not any(line.lstrip().startswith("::") for line in text.splitlines()), text
+    assert "\\::error" in text and "red" in text  # shown, neutralised (the check report may shorten the cell)
+
+
+def test_group_names_cannot_colour_the_terminal_or_start_a_workflow_command(tmp_path: Path) -> None:
+    # a group name from the data printed raw: an ANSI escape reached the terminal and `::error::...` began
+    # a line of the tables, which the Actions runner reads as a workflow command
+    path = tmp_path / "predictions.csv"
+    _hostile_predictions(path)
+    done = comply("fairness", str(path), "--y-true", "y", "--y-pred", "p", "-s", "g")
+    assert done.returncode == 0, done.stderr
+    _assert_group_names_inert(done.stdout)
+
+
+def test_group_names_in_the_check_report_are_inert(tmp_path: Path) -> None:
+    _hostile_predictions(tmp_path / "predictions.csv")
+    card = Path(__file__).parents[2] / "examples" / "credit-scoring-gaps" / "model_card.yaml"
+    (tmp_path / "model_card.yaml").write_bytes(card.read_bytes())
+    (tmp_path / "comply.yaml").write_text(
+        "evidence:\n  predictions: predictions.csv\nfairness:\n  y_true: y\n  y_pred: p\n  sensitive: [g]\n",
+        encoding="utf-8",
+    )
+    done = comply("check", "model_card.yaml", "--reference-date", "2026-11-25", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    _assert_group_names_inert(done.stdout)
