@@ -16,7 +16,7 @@ checks contains "org.classification.declared_tier" if classification.declared_ti
 #   to minimal risk (fail closed).
 # custom:
 #   id: org.classification.determined
-#   article: Art. 5, 6, 50, 51 (classification)
+#   article: Organisation policy (supports Arts. 5, 6, 50, 51, the classification)
 #   severity: critical
 #   remediation: Declare the listed ai_act/deployment facts (or run `comply classify --interactive`).
 deny contains finding if {
@@ -45,7 +45,7 @@ field_of_declared_tier := "card.ai_act.declared_tier" if is_string(input.card.ai
 #   obligations.
 # custom:
 #   id: org.classification.declared_tier
-#   article: Art. 6, Art. 49(2)
+#   article: Organisation policy (supports Arts. 6, 49(2))
 #   severity: high
 #   remediation: Correct ai_act.declared_tier / risk_category to the derived tier, or correct the facts.
 deny contains finding if {

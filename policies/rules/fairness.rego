@@ -237,7 +237,7 @@ checks contains "org.fairness.demographic_parity" if {
 #   the AI Act requires bias examination and mitigation (Art 10(2)(f)-(g)) but sets no number.
 # custom:
 #   id: org.fairness.demographic_parity
-#   article: Art. 10(2)(f)-(g) (organisation threshold)
+#   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
 #   remediation: >-
 #     Investigate and mitigate the selection-rate gap (re-weighting, threshold per group where lawful,
@@ -280,7 +280,7 @@ checks contains "org.fairness.equalized_odds" if {
 #   legal limit (Art 10(2)(f)-(g), Art 15 ask for examination and appropriate measures).
 # custom:
 #   id: org.fairness.equalized_odds
-#   article: Art. 10(2)(f)-(g), Art. 15 (organisation threshold)
+#   article: Organisation policy (supports Arts. 10(2)(f)-(g), 15)
 #   severity: high
 #   remediation: >-
 #     Investigate which groups the model errs on more (see the per-group TPR/FPR table) and mitigate,
@@ -319,11 +319,12 @@ checks contains "org.fairness.disparate_impact" if {
 # description: >-
 #   Disparate-impact ratio (the four-fifths rule): the lowest group selection rate divided by the
 #   highest, or by the reference (privileged) group's when one is named. The threshold
-#   data.comply.thresholds.disparate_impact_ratio (0.8 by convention, from US employment practice) is
-#   the organisation's parameter; the AI Act sets no such number.
+#   data.comply.thresholds.disparate_impact_ratio defaults to 0.8, the US four-fifths rule (EEOC
+#   Uniform Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D)), not EU law: the AI Act
+#   sets no such number, and the threshold is the organisation's parameter.
 # custom:
 #   id: org.fairness.disparate_impact
-#   article: Art. 10(2)(f)-(g) (organisation threshold)
+#   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
 #   remediation: >-
 #     Investigate and mitigate the selection-rate gap for the named group, or document why the
@@ -388,7 +389,7 @@ small_group_findings contains finding if {
 #   warning instead.
 # custom:
 #   id: org.fairness.min_group_size
-#   article: Art. 10(3) (organisation threshold)
+#   article: Organisation policy (supports Art. 10(3))
 #   severity: medium
 #   remediation: >-
 #     Evaluate on more data from the small groups, merge groups where that is meaningful, or lower

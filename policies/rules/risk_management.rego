@@ -31,7 +31,7 @@ checks contains id if some id in duties.owed(ids)
 #   severity: high
 #   remediation: >-
 #     Fill risk_management.{plan_uri, risks (each with mitigation), residual_risk_accepted_by,
-#     last_review (at most risk_review_max_age_days before deployment.release_date)} and give every evaluation metric a threshold in evaluation.thresholds.
+#     last_review (an ISO date, not after deployment.release_date)} and give every evaluation metric a threshold in evaluation.thresholds.
 deny contains finding if some finding in enforced_gaps
 
 warn contains finding if some finding in duties.deferred(gaps)
@@ -62,11 +62,46 @@ gaps contains {"id": "art9.risk_management", "msg": "no ISO date of the last ris
 # reference date: re-checking a released version later must not change its verdict.
 judged_at := card.deployment.release_date if duties.iso_date(card.deployment.release_date) else := duties.reference_date
 
-gaps contains {"id": "art9.risk_management", "msg": msg, "field": "card.risk_management.last_review"} if {
+# How old a review may be is comply's rule, not the Act's: Art 9(2) asks for a process "regularly
+# systematically reviewed and updated" and names no period. It is judged on the dates of Art 9 (a
+# stale review of a system whose Art 9 duty is pending warns with that date).
+review_age_id := "org.risk_management.review_age"
+
+checks contains review_age_id if {
+	duties.applies(review_age_id)
+	duties.applies("art9.risk_management")
+}
+
+review_age_gaps contains {"id": review_age_id, "msg": msg, "field": "card.risk_management.last_review"} if {
+	duties.applies(review_age_id)
 	duties.iso_date(risk.last_review)
 	age := duties.days_between(risk.last_review, judged_at)
 	age > data.comply.thresholds.risk_review_max_age_days
-	msg := sprintf("last risk review %s was %d days old on %s (more than %d)", [risk.last_review, age, judged_at, data.comply.thresholds.risk_review_max_age_days])
+	msg := sprintf("last risk review %s was %d days old on %s (more than the organisation's %d)", [risk.last_review, age, judged_at, data.comply.thresholds.risk_review_max_age_days])
+}
+
+# METADATA
+# title: The risk review is no older than the organisation allows
+# description: >-
+#   The last risk review is at most data.comply.thresholds.risk_review_max_age_days (365 by default)
+#   before the release the card describes. The period is the organisation's: the AI Act requires
+#   regular systematic review of the risk-management process (Art 9(2)) but fixes no interval.
+# custom:
+#   id: org.risk_management.review_age
+#   article: Organisation policy (supports Art. 9(2))
+#   severity: medium
+#   remediation: >-
+#     Review the risks again and record the date in risk_management.last_review, or set the
+#     organisation's risk_review_max_age_days in comply.yaml.
+deny contains finding if {
+	duties.due("art9.risk_management")
+	some finding in review_age_gaps
+}
+
+warn contains finding if {
+	duties.pending("art9.risk_management")
+	some gap in review_age_gaps
+	finding := duties.deferred_gap(gap, "art9.risk_management")
 }
 
 gaps contains {"id": "art9.risk_management", "msg": msg, "field": "card.risk_management.last_review"} if {

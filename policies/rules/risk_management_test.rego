@@ -26,9 +26,27 @@ test_fails_when_a_risk_has_no_mitigation if {
 	status(card, fx.due, id) == "fail"
 }
 
-test_fails_when_review_is_stale_at_release if {
+review_age := "org.risk_management.review_age"
+
+# #12 item 11: the 365-day limit is the organisation's rule; Art 9 itself is met by a dated review.
+test_a_stale_review_fails_the_organisation_rule_not_art9 if {
 	card := object.union(fx.credit_card, {"risk_management": {"last_review": "2025-06-01"}})
-	status(card, fx.due, id) == "fail"
+	status(card, fx.due, review_age) == "fail"
+	status(card, fx.due, id) == "pass"
+}
+
+test_a_fresh_review_passes_the_organisation_rule if status(fx.credit_card, fx.due, review_age) == "pass"
+
+test_a_stale_review_of_a_pending_art9_warns_with_its_date if {
+	card := object.union(fx.credit_card, {"risk_management": {"last_review": "2025-06-01"}})
+	status(card, fx.early, review_age) == "warn"
+	some msg in messages(card, fx.early, review_age)
+	contains(msg, "not yet applicable until 2027-12-02")
+}
+
+test_the_review_age_is_not_a_deployer_rule if {
+	checks := rules.checks with input as t.input_for(fx.deployer_card, fx.due)
+	not review_age in checks
 }
 
 test_fails_when_review_is_after_release if {
@@ -38,8 +56,8 @@ test_fails_when_review_is_after_release if {
 
 test_stale_review_judged_at_reference_date_without_release if {
 	card := json.remove(fx.credit_card, ["deployment/release_date"])
-	status(card, {"reference_date": "2028-01-01", "timeline": "amended"}, id) == "fail"
-	status(card, {"reference_date": "2026-11-25", "timeline": "original"}, id) == "pass"
+	status(card, {"reference_date": "2028-01-01", "timeline": "amended"}, review_age) == "fail"
+	status(card, {"reference_date": "2026-11-25", "timeline": "original"}, review_age) == "pass"
 }
 
 test_fails_without_review_date if status(json.remove(fx.credit_card, ["risk_management/last_review"]), fx.due, id) == "fail"

@@ -57,6 +57,21 @@ def rule_ids_with_metadata() -> set[str]:
     return ids
 
 
+def test_organisation_rules_claim_no_article() -> None:
+    """comply's own rules (`org.*`) support the Act but are not its requirements (#12 item 11): each one's
+    `article` says so, and no legal rule id is an organisation rule's."""
+    claims = {}
+    for path in sorted(POLICIES.rglob("*.rego")):
+        if path.name.endswith("_test.rego"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        claims.update(re.findall(r"^#\s+id:\s*(org\.\S+)\n#\s+article:\s*(.+)$", text, re.MULTILINE))
+    assert len(claims) >= 13
+    assert {
+        rule_id: article for rule_id, article in claims.items() if not article.startswith("Organisation policy")
+    } == {}
+
+
 def test_every_rule_id_is_named_in_a_rego_test() -> None:
     tests = "\n".join(
         path.read_text(encoding="utf-8")
