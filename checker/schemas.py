@@ -144,7 +144,12 @@ def _raise_errors(
 def _leaf_errors(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
     for error in errors:
         if error.context and error.validator in {"anyOf", "oneOf"}:
-            best = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
+            # the deepest error, and at one depth a branch's own constraint (a list's uniqueItems, minItems)
+            # before another branch's type or enum, which only says the value took that branch's shape
+            best = min(
+                error.context,
+                key=lambda e: (-len(e.absolute_path), e.validator in {"type", "enum", "const"}, e.validator == "type"),
+            )
             yield best
         else:
             yield error
@@ -186,6 +191,12 @@ def describe(error: ValidationError) -> str:
     if kind in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
         sign = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}[kind]
         return f"expected a number {sign} {error.validator_value}, got {_show(value)}"
+    if kind == "uniqueItems" and isinstance(value, list):
+        repeated = next((item for index, item in enumerate(value) if item in value[:index]), None)
+        return f"expected each item once, got {_show(repeated)} more than once"
+    if kind == "minItems":
+        count = len(value) if isinstance(value, list) else _show(value)
+        return f"expected at least {error.validator_value} item(s), got {count}"
     if kind == "format":
         return f"expected a {error.validator_value} (e.g. 2026-01-31), got {_show(value)}"
     return error.message

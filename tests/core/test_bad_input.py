@@ -357,3 +357,21 @@ def test_any_predictions_file_gives_a_verdict_or_one_line(rows: str) -> None:
 def test_the_property_holds_as_a_subprocess_too(tmp_path: Path, content: str | bytes) -> None:
     done = comply("check", str(write(tmp_path, "model_card.yaml", content)))
     assert_verdict_or_one_line(done.returncode, done.stderr)
+
+
+@pytest.mark.parametrize(
+    ("role", "says"),
+    [
+        ("[provider, provider]", 'ai_act.role: expected each item once, got "provider" more than once'),
+        ("[]", "ai_act.role: expected at least 1 item(s), got 0"),
+        ("[deployer, king]", 'ai_act.role.1: expected one of provider, deployer, importer, distributor, got "king"'),
+    ],
+)
+def test_a_role_list_says_what_is_wrong_with_it(tmp_path: Path, role: str, says: str) -> None:
+    # a list is a valid shape for ai_act.role, yet a repeated or empty one was reported as
+    # "expected one of provider, deployer, importer, distributor, got a list"
+    text = (EXAMPLES / "credit-scoring" / "model_card.yaml").read_text(encoding="utf-8")
+    assert "\n  role: provider\n" in text
+    card = write(tmp_path, "model_card.yaml", text.replace("\n  role: provider\n", f"\n  role: {role}\n"))
+    done = comply("classify", str(card))
+    assert_one_line_error(done, f"model_card.yaml:226: {says}")
