@@ -46,7 +46,10 @@ def register(app: typer.Typer) -> None:
             False, "--fail-on-any", help="Exit 1 on any failure in the working tree, not only on new ones."
         ),
         config: Optional[Path] = typer.Option(
-            None, "--config", "-c", help="comply.yaml (default: ./comply.yaml when present), on both sides."
+            None,
+            "--config",
+            "-c",
+            help="comply.yaml for every card, on both sides (default: each card's nearest comply.yaml).",
         ),
         policy: list[Path] = typer.Option([], "--policy", "-p", help="Directory of your own Rego rules; repeatable."),
         data: list[Path] = typer.Option([], "--data", help="YAML/JSON file with `thresholds:`; repeatable."),

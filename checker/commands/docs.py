@@ -27,7 +27,9 @@ def annex_iv(
     card: Path = typer.Argument(..., help="The model card.", show_default=False),
     format: str = typer.Option("markdown", "--format", "-f", help="markdown or html."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the document here instead of stdout."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="comply.yaml (default: ./comply.yaml)."),
+    config: Optional[Path] = typer.Option(
+        None, "--config", "-c", help="comply.yaml (default: the card's nearest comply.yaml)."
+    ),
     fairness: Optional[Path] = typer.Option(None, "--fairness", help="Fairness evidence file."),
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Predictions to compute fairness from."),
     logging: Optional[Path] = typer.Option(None, "--logging", help="Logging evidence (declared block or dictConfig)."),

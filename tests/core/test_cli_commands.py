@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from checker.cli import COMMAND_MODULES, _invoked
 from tests.conftest import EXAMPLES, ROOT, comply
 
@@ -47,3 +49,12 @@ def test_the_invoked_command_is_the_first_word() -> None:
     assert _invoked(["--help"]) == ()
     assert _invoked(["audit_log", "verify"]) == ()
     assert _invoked([]) == ()
+
+
+@pytest.mark.parametrize("command", [("docs", "annex-iv"), ("diff",)])
+def test_config_help_says_each_card_takes_its_nearest_comply_yaml(command: tuple[str, ...]) -> None:
+    # both commands judge each card on its own nearest comply.yaml; their help still said ./comply.yaml
+    done = comply(*command, "--help", env={"COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())
+    assert "nearest comply.yaml" in text and "./comply.yaml" not in text, text
