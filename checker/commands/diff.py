@@ -103,10 +103,16 @@ class Side:
     report: Report | None = None
 
 
-def _relative(paths: Sequence[Path], cwd: Path) -> list[Path]:
-    """Card paths relative to the working directory, so they name the same files on both sides."""
+def _relative(paths: Sequence[Path], cwd: Path, root: Path | None = None) -> list[Path]:
+    """Card paths relative to the working directory, so they name the same files on both sides; a card
+    outside the repository has no base version to compare with."""
     relative = []
     for path in paths:
+        if root is not None and not path.is_absolute():
+            try:
+                Path(os.path.abspath(cwd / path)).relative_to(os.path.abspath(root))
+            except ValueError:
+                raise UsageError(f"{path}: outside the repository {root}; comply diff compares its cards") from None
         if path.is_absolute():
             try:
                 path = path.resolve().relative_to(cwd.resolve())
@@ -140,7 +146,7 @@ def run_diff(base: str | None, options: Options) -> Diff:
         label, commit = base, gitref.resolve(repo, base)
     else:
         label, commit = gitref.default_base(repo)
-    paths = _relative(options.paths, cwd)
+    paths = _relative(options.paths, cwd, repo.root)
     options = replace(
         options,
         config=_anchored(options.config, cwd, repo.root) if options.config is not None else None,

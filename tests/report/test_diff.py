@@ -309,3 +309,14 @@ def test_the_diff_is_never_written_over_an_input(tmp_path: Path, target: str) ->
     done = comply("diff", "--base", "HEAD", *DATE, "-o", target, cwd=repo)
     assert_one_line_error(done, "refusing to write the output report over", "an input of this run")
     assert (repo / target).read_bytes() == before
+
+
+def test_a_card_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    # `comply diff ../elsewhere/model_card.yaml` was checked in the working tree and missing at the base, so
+    # it counted as a new card whose every failure was new (exit 1)
+    repo = passing_repo(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "model_card.yaml").write_bytes((repo / CARD).read_bytes())
+    done = comply("diff", "--base", "HEAD", *DATE, "../elsewhere/model_card.yaml", cwd=repo)
+    assert_one_line_error(done, "../elsewhere/model_card.yaml: outside the repository")
