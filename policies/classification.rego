@@ -745,7 +745,7 @@ missing contains "card.ai_act.third_party_conformity_required" if {
 missing contains "card.deployment.deployer_type" if {
 	classifies_a_system
 	"deployer" in declared_roles
-	not object.get(deployment, "deployer_type", null) in {"public_authority", "public_service", "private", "natural_person_personal"}
+	not object.get(deployment, "deployer_type", null) in {"public_authority", "public_service", "private", "natural_person_personal", "union_institution"}
 }
 
 missing contains "card.ai_act.general_purpose" if {
@@ -1001,6 +1001,7 @@ annex3_high_risk_system if {
 # An undetermined tier still owes it: every tier the missing facts could lead to, short of a ban, does.
 duty contains {"id": "art4.ai_literacy", "group": "ai_literacy", "role": role} if {
 	tier in {"high", "limited", "minimal", "undetermined"}
+	not annex1_section_b_only
 	some role in roles & {"provider", "deployer"}
 }
 
@@ -1087,11 +1088,22 @@ duty contains {"id": "art26.7.inform_workers", "group": high_risk_group, "role":
 	is_true(deployment, "workplace")
 }
 
+# For law enforcement, Art 13 of Directive (EU) 2016/680 governs what persons are told (26(11) last
+# sentence): the duty is listed as that, not as 26(11).
 duty contains {"id": "art26.11.inform_affected_persons", "group": "annex3_high_risk", "role": role} if {
 	annex3_high_risk_system
 	role := "deployer"
 	role in roles
 	applies_to_people
+	not is_true(deployment, "law_enforcement")
+}
+
+duty contains {"id": "art26.11.led_art13_information", "group": "annex3_high_risk", "role": role} if {
+	annex3_high_risk_system
+	role := "deployer"
+	role in roles
+	applies_to_people
+	is_true(deployment, "law_enforcement")
 }
 
 duty contains {"id": "art86.explanation_on_request", "group": "annex3_high_risk", "role": role} if {
@@ -1102,7 +1114,7 @@ duty contains {"id": "art86.explanation_on_request", "group": "annex3_high_risk"
 	applies_to_people
 }
 
-fria_deployer if deployment.deployer_type in {"public_authority", "public_service"}
+fria_deployer if deployment.deployer_type in {"public_authority", "public_service", "union_institution"}
 
 fria_deployer if count(annex3_points & {"annex3.5.b", "annex3.5.c"}) > 0
 
@@ -1121,7 +1133,7 @@ duty contains {"id": "art49.3.deployer_registration", "group": "annex3_high_risk
 	role in roles
 	not rbi_exception_used
 	annex3_beyond_point_2
-	deployment.deployer_type == "public_authority"
+	deployment.deployer_type in {"public_authority", "union_institution"}
 }
 
 duty contains {"id": "art26.10.post_rbi_authorisation", "group": "annex3_high_risk", "role": role} if {

@@ -3325,6 +3325,62 @@ test_nudify_app_original_timeline if {
 	ids(r) == ["art4.ai_literacy", "art50.2.machine_readable_marking"]
 }
 
+case_offending_risk_police_deployer := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [
+				"law_enforcement.offending_risk"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"human_review": "before_decision",
+			"law_enforcement": true,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Scores the risk of reoffending for custody officers, who decide"
+		},
+		"model_details": {
+			"name": "offending-risk-police-deployer",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_offending_risk_police_deployer if {
+	r := classify(case_offending_risk_police_deployer)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.6.d"]
+	"art26.11.led_art13_information" in ids(r)
+	"art27.fria" in ids(r)
+	"art49.3.deployer_registration" in ids(r)
+	not "art26.11.inform_affected_persons" in ids(r)
+	r.registration == "eu_database_restricted"
+}
+
 case_open_source_high := {
 	"card": {
 		"ai_act": {
@@ -4466,6 +4522,60 @@ test_travel_document_check if {
 	ids(r) == ["art4.ai_literacy"]
 }
 
+case_union_agency_recruitment_deployer := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [
+				"employment.recruitment"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "union_institution",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": true
+		},
+		"intended_use": {
+			"primary": "Ranks applications for an EU agency's vacancies"
+		},
+		"model_details": {
+			"name": "union-agency-recruitment-deployer",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_union_agency_recruitment_deployer if {
+	r := classify(case_union_agency_recruitment_deployer)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.4.a"]
+	"art26.11.inform_affected_persons" in ids(r)
+	"art27.fria" in ids(r)
+	"art49.3.deployer_registration" in ids(r)
+	r.missing_facts == []
+}
+
 case_vehicle_section_b := {
 	"card": {
 		"ai_act": {
@@ -4512,7 +4622,7 @@ test_vehicle_section_b if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex1.b.18"]
-	ids(r) == ["art4.ai_literacy"]
+	ids(r) == []
 	org_ids(r) == ["org.approval"]
 	r.conformity_route == "none"
 	r.registration == "none"

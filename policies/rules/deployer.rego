@@ -23,7 +23,7 @@ ids := {
 	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
 	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
 	"art26.7.inform_workers", "art26.10.post_rbi_authorisation",
-	"art26.11.inform_affected_persons", "art86.explanation_on_request", "art27.fria",
+	"art26.11.inform_affected_persons", "art26.11.led_art13_information", "art86.explanation_on_request", "art27.fria",
 	"art49.3.deployer_registration",
 }
 
@@ -121,6 +121,19 @@ deny contains finding if {
 }
 
 # METADATA
+# title: Data subjects get the information of Directive (EU) 2016/680 Art 13
+# description: For high-risk systems used for law enforcement, Art 13 of Directive (EU) 2016/680 governs the information given to the persons concerned, instead of the Art 26(11) notice (Art 26(11) last sentence).
+# custom:
+#   id: art26.11.led_art13_information
+#   article: Art. 26(11)
+#   severity: high
+#   remediation: Describe how the information of Directive (EU) 2016/680 Art 13 is given, in deployer.affected_persons_notice.
+deny contains finding if {
+	some finding in enforced_gaps
+	finding.id == "art26.11.led_art13_information"
+}
+
+# METADATA
 # title: Affected persons can obtain an explanation
 # description: Persons subject to a decision based on an Annex III system with legal or similarly significant effects may obtain a clear and meaningful explanation (Art 86).
 # custom:
@@ -214,6 +227,11 @@ gaps contains {"id": "art26.10.post_rbi_authorisation", "msg": msg, "field": spr
 gaps contains {"id": "art26.11.inform_affected_persons", "msg": msg, "field": "card.deployer.affected_persons_notice"} if {
 	not duties.has_text(object.get(deployer, "affected_persons_notice", null))
 	msg := "affected persons are not informed that the system is used on them"
+}
+
+gaps contains {"id": "art26.11.led_art13_information", "msg": msg, "field": "card.deployer.affected_persons_notice"} if {
+	not duties.has_text(object.get(deployer, "affected_persons_notice", null))
+	msg := "the persons concerned are not given the information of Directive (EU) 2016/680 Art 13"
 }
 
 gaps contains {"id": "art86.explanation_on_request", "msg": msg, "field": "card.deployer.explanation_procedure_uri"} if {

@@ -79,3 +79,13 @@ test_post_rbi_needs_authorisation if {
 
 test_deployer_duties_wait_for_the_high_risk_date if status(fx.deployer_card, fx.early, "art26.1.use_per_instructions") == "warn"
 
+
+# #12 item 9: for law enforcement the persons concerned are informed under LED Art 13, not 26(11).
+test_a_law_enforcement_deployer_owes_led_art13_instead_of_26_11 if {
+	police := object.union(fx.deployer_card, {"deployment": {"law_enforcement": true}})
+	status(police, fx.due, "art26.11.led_art13_information") == "pass"
+	checks := rules.checks with input as t.input_for(police, fx.due)
+	not "art26.11.inform_affected_persons" in checks
+	silent := json.remove(police, ["deployer/affected_persons_notice"])
+	status(silent, fx.due, "art26.11.led_art13_information") == "fail"
+}
