@@ -206,3 +206,34 @@ def test_interactive_model_path_uses_defaults_and_asks_only_gpai_questions(tmp_p
     }
     code, result = classify_json(card)
     assert (code, result["tier"], result["gpai"]) == (0, "minimal", "gpai_systemic_risk")
+
+
+def test_a_card_without_a_role_lists_both_roles_duties_apart_marked_assumed(tmp_path: Path) -> None:
+    """#12 item 3 and 11: no declared role lists the provider's and the deployer's duties under their own
+    headings, marked assumed; comply's own rules are listed apart, never as legal duties."""
+    card = yaml.safe_load((EXAMPLES / "loan-desk-deployer" / "model_card.yaml").read_text(encoding="utf-8"))
+    del card["ai_act"]["role"]
+    path = tmp_path / "model_card.yaml"
+    path.write_text(yaml.safe_dump(card), encoding="utf-8")
+    done = comply("classify", str(path), *AS_OF, "--timeline", "amended")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert "role:             provider, deployer (assumed: no ai_act.role declared)" in text
+    provider = text.index("  provider obligations (amended timeline, as of 2028-01-01, assumed):")
+    deployer = text.index("  deployer obligations (amended timeline, as of 2028-01-01, assumed and not checked")
+    organisation = text.index("  organisation rules (comply's own, not legal requirements of the Act):")
+    assert provider < deployer < organisation
+    assert "art9.risk_management" in text[provider:deployer]
+    assert "art26.1.use_per_instructions" in text[deployer:organisation]
+    assert "org.approval" in text[organisation:] and "org." not in text[:organisation]
+    code, result = classify_json(path, "--timeline", "amended")
+    assert code == 0 and result["roles"] == ["deployer", "provider"] and result["roles_assumed"] is True
+    for duty in result["obligations"]:
+        assert duty["source"] == "law" and duty["role"] in {"provider", "deployer"} and duty["assumed"] is True
+        assert set(duty["dates"]) == {"original", "amended"}
+    assert {duty["role"] for duty in result["obligations"]} == {"provider", "deployer"}
+    assert result["organisation_rules"] and all(
+        rule["source"] == "organisation" for rule in result["organisation_rules"]
+    )
+    fria = next(duty for duty in result["obligations"] if duty["id"] == "art27.fria")
+    assert fria["dates"] == {"original": "2026-08-02", "amended": "2027-12-02"} and fria["checked"] is False
