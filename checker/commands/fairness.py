@@ -62,6 +62,11 @@ def register(app: typer.Typer) -> None:
         intersections: Optional[bool] = typer.Option(
             None, "--intersections/--no-intersections", help="Also analyse the intersection of all sensitive features."
         ),
+        auc: Optional[bool] = typer.Option(
+            None,
+            "--auc/--no-auc",
+            help="Also each group's ROC AUC of --score (fairlearn MetricFrame + scikit-learn; memory engine).",
+        ),
         reference_group: list[str] = typer.Option(
             [], "--reference-group", help="FEATURE=GROUP: the privileged group for the disparate-impact ratio."
         ),
@@ -134,6 +139,7 @@ def register(app: typer.Typer) -> None:
                 "positive_label": positive_label or None,
                 "pred_positive_label": pred_positive_label or None,
                 "intersections": intersections,
+                "auc": auc,
                 "reference_groups": dict(parse_reference(reference_group)) or None,
                 "min_group_size": min_group_size,
                 "max_groups": max_groups,

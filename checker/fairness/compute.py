@@ -34,6 +34,7 @@ from checker.fairness.options import (
     FairnessOptions,
     parse_period,
 )
+from checker.fairness.performance import GroupAuc, add_auc
 from checker.fairness.readers import check_columns, check_file, detect_format, file_digest, read_batches
 from checker.progress import progress, showing
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 SCHEMA_VERSION = 1
+ENTRY_RATES = (*RATES, "recall")
+"""What each group entry carries: the rates, and recall (= tpr) under the name the checklists use."""
 
 
 def choose_engine(options: FairnessOptions, size: int, *, directory: bool = False) -> str:
@@ -111,6 +114,15 @@ def compute_fairness(
         digest = hashing.result()
     if options.filtered and counter.rows == 0:
         raise InputError(f"{path}: no rows in the {options.filter_text()}")
+    by_rows = None
+    if options.auc:
+        if engine != "memory":
+            raise UsageError(
+                f"--auc needs the rows' scores in memory (--engine memory), not {engine}: ROC AUC cannot come from counts"
+            )
+        from checker.fairness.performance import auc_by_group
+
+        by_rows = auc_by_group(read_batches(path, fmt, options, stream=False), options)
     provenance: dict[str, Any] = {
         "file": display_path(path),
         "sha256": digest,
@@ -125,7 +137,7 @@ def compute_fairness(
     if options.count_column is not None:
         provenance["counts"] = True
     add_filter_provenance(provenance, options)
-    return build_document(counter, options, provenance, where=str(path))
+    return build_document(counter, options, provenance, where=str(path), auc=by_rows)
 
 
 def _row_count(path: Path, fmt: str) -> int | None:
@@ -159,10 +171,16 @@ def fairness_from_table(
         table = pa.Table.from_pandas(table, preserve_index=False)
     check_columns(Path("<table>"), list(table.schema.names), options)
     counter = Counter(options)
-    for batch in _batches(table.select(list(options.columns))):
+    batches = _batches(table.select(list(options.columns)))
+    for batch in batches:
         counter.add(batch)
+    by_rows = None
+    if options.auc:
+        from checker.fairness.performance import auc_by_group
+
+        by_rows = auc_by_group(iter(batches), options)
     facts = {"file": "<in-memory table>", "rows": counter.rows, "format": "table", "engine": "memory"}
-    return build_document(counter, options, {**facts, **(provenance or {})}, where="<table>")
+    return build_document(counter, options, {**facts, **(provenance or {})}, where="<table>", auc=by_rows)
 
 
 def _batches(table: pa.Table | pa.RecordBatch) -> list[pa.RecordBatch]:
@@ -172,9 +190,15 @@ def _batches(table: pa.Table | pa.RecordBatch) -> list[pa.RecordBatch]:
 
 
 def build_document(
-    counter: Counter, options: FairnessOptions, provenance: dict[str, Any], *, where: str
+    counter: Counter,
+    options: FairnessOptions,
+    provenance: dict[str, Any],
+    *,
+    where: str,
+    auc: GroupAuc | None = None,
 ) -> dict[str, Any]:
-    """Turn the merged counts into the fairness document, checking what makes numbers meaningless."""
+    """Turn the merged counts into the fairness document, checking what makes numbers meaningless;
+    `auc` (from the rows, `performance.auc_by_group`) adds each group's and the overall ROC AUC."""
     if counter.rows == 0:
         raise InputError(f"{where}: no rows to compute fairness from")
     units = counter.result()
@@ -210,6 +234,8 @@ def build_document(
     for stream, counts in enumerate(units.values()):
         name = " & ".join(counts.features)
         document["features"][name] = _feature(counts, options, stream, where)
+    if auc is not None:
+        add_auc(document, auc)
     return document
 
 
@@ -264,7 +290,7 @@ def _shown(labels: tuple[str, ...]) -> str:
 
 def _rates_row(cells: np.ndarray, row: int) -> dict[str, float | None]:
     values = rates(cells[row : row + 1])
-    return {name: _number(values[name][0]) for name in RATES}
+    return {name: _number(values[name][0]) for name in ENTRY_RATES}
 
 
 def _number(value: float) -> float | None:
@@ -318,7 +344,7 @@ def _feature(counts: UnitCounts, options: FairnessOptions, stream: int, where: s
     reference = names.index(reference_name) if reference_name is not None else None
     groups: dict[str, Any] = {}
     for index, name in enumerate(names):
-        row_rates = {rate: _number(group_rates[rate][index]) for rate in RATES}
+        row_rates = {rate: _number(group_rates[rate][index]) for rate in ENTRY_RATES}
         score_sum = None if counts.score_sum is None else float(counts.score_sum[index])
         entry = _group_entry(counts.cells[index], row_rates, score_sum, options, missing=None in counts.groups[index])
         if len(counts.features) > 1:

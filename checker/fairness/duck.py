@@ -80,6 +80,10 @@ def count_with_duckdb(
             )
         files = data_files(path)
     connection = duckdb.connect(config={"threads": 2})
+    # progress is tracked (comply's bar, on stderr, reads it) but DuckDB's own bar, which prints to
+    # stdout where the JSON goes, is never drawn
+    connection.execute("SET enable_progress_bar = true")
+    connection.execute("SET enable_progress_bar_print = false")
     try:
         source = source_sql(path, fmt, options, files=files)
         condition = options.row_filter(quote)

@@ -9,6 +9,8 @@ against fairlearn itself, to 1e-12). Per group, from (tn, fp, fn, tp) and n = tn
     fpr = fp / (fp + tn)    tnr = tn / (fp + tn)     fairlearn false_positive/true_negative_rate
     precision = tp / (tp + fp)                        sklearn precision_score
     accuracy  = (tp + tn) / n                         sklearn accuracy_score
+    recall    = tpr                                   sklearn recall_score
+    f1 = 2 tp / (2 tp + fp + fn)                      sklearn f1_score (0 when tp + fp + fn = 0)
 
 Zero denominators follow fairlearn/sklearn, which report 0.0 rather than undefined: a group with no
 positive labels has tpr = fnr = 0 (sklearn's `confusion_matrix(normalize="true")` turns 0/0 into 0), a
@@ -68,7 +70,9 @@ def rates(cells: NDArray[np.int64]) -> dict[str, NDArray[np.float64]]:
             "tnr": _zero_if_undefined(tn, fp + tn),
             "precision": _zero_if_undefined(tp, tp + fp),
             "accuracy": (tp + tn) / n,
+            "f1": _zero_if_undefined(2 * tp, 2 * tp + fp + fn),
         }
+        result["recall"] = result["tpr"].copy()
     empty = n == 0
     if empty.any():
         for values in result.values():

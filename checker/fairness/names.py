@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-RATES = ("base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy")
+RATES = ("base_rate", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy", "f1")
 """The per-group rates, in report order."""
+
+PERFORMANCE = ("accuracy", "precision", "recall", "f1", "fpr", "fnr", "roc_auc")
+"""The per-group performance the checklists ask for, under their usual names (`recall` is `tpr`); all
+but `roc_auc` come from the confusion counts, `roc_auc` from the rows' scores (`--auc`)."""
 
 DISPARITIES = (
     "demographic_parity_difference",

@@ -56,6 +56,8 @@ class FairnessOptions:
         different vocabularies, e.g. `two_year_recid` 0/1 against `score_text` Low/Medium/High).
     Analysis:
       intersections: also analyse the cross product of all sensitive features (e.g. sex & race).
+      auc: also each group's ROC AUC of `score` (fairlearn MetricFrame over scikit-learn's
+        roc_auc_score): needs the rows in memory (the memory engine), as AUC cannot come from counts.
       reference_groups: {feature: group}: the privileged group the disparate-impact ratio is taken
         against; without one, the ratio is lowest over highest selection rate (the four-fifths rule).
       min_group_size: groups with fewer rows are reported and flagged `small`, never dropped.
@@ -90,6 +92,7 @@ class FairnessOptions:
     positive_label: tuple[str, ...] = ()
     pred_positive_label: tuple[str, ...] = ()
     intersections: bool = False
+    auc: bool = False
     reference_groups: tuple[tuple[str, str], ...] = ()
     min_group_size: int = 30
     max_groups: int = DEFAULT_MAX_GROUPS
@@ -126,6 +129,8 @@ class FairnessOptions:
                 )
             if self.count_column in (*label_columns, *self.sensitive):
                 raise UsageError(f"fairness: count column {self.count_column!r} is also a label or sensitive column")
+        if self.auc and self.score is None:
+            raise UsageError("fairness: --auc needs a score column (--score)")
         if self.engine not in ENGINES:
             raise UsageError(f"fairness: engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.min_group_size < 1:
@@ -237,9 +242,9 @@ def _coerce_option(key: str, value: Any, where: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise UsageError(f"{where}.{key}: expected a number, got {value!r}")
         return float(value)
-    if key == "intersections":
+    if key in ("intersections", "auc"):
         if not isinstance(value, bool):
-            raise UsageError(f"{where}.intersections: expected true or false, got {value!r}")
+            raise UsageError(f"{where}.{key}: expected true or false, got {value!r}")
         return value
     if value is not None and not isinstance(value, str):
         raise UsageError(f"{where}.{key}: expected text, got {value!r}")

@@ -24,6 +24,7 @@ _RATE_HEADERS = {
     "tnr": "TNR",
     "precision": "precision",
     "accuracy": "accuracy",
+    "f1": "F1",
 }
 
 

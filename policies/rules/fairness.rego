@@ -434,3 +434,119 @@ warn contains finding if {
 		"msg": sprintf("%s: %v rows have no value for this feature (reported as group %q)", [name, group.count, group_name]),
 	}
 }
+
+# ---- per-group performance (opt-in organisation thresholds) -------------------------------------
+# Each group's accuracy, precision, recall, F1 and ROC AUC must reach a minimum, its FPR and FNR stay
+# under a maximum: data.comply.thresholds.group_<metric>_min / _max. comply's defaults (0 and 1) judge
+# nothing; an organisation tightens the ones its checklist names. A group under min_group_size that
+# misses a limit is a warning (too few rows to tell), a group the evidence gives no number for while a
+# limit is set is a warning (never a pass).
+performance_limits := {
+	"accuracy": {"key": "group_accuracy_min", "bound": "min"},
+	"precision": {"key": "group_precision_min", "bound": "min"},
+	"recall": {"key": "group_recall_min", "bound": "min"},
+	"f1": {"key": "group_f1_min", "bound": "min"},
+	"roc_auc": {"key": "group_roc_auc_min", "bound": "min"},
+	"fpr": {"key": "group_fpr_max", "bound": "max"},
+	"fnr": {"key": "group_fnr_max", "bound": "max"},
+}
+
+# The limits an organisation set: a minimum above 0 or a maximum below 1.
+active_limit(metric) := {"bound": limit.bound, "value": value} if {
+	limit := performance_limits[metric]
+	value := object.get(thresholds, limit.key, null)
+	is_number(value)
+	tightened(limit.bound, value)
+}
+
+tightened("min", value) if value > 0
+
+tightened("max", value) if value < 1
+
+misses("min", value, limit) if value < limit
+
+misses("max", value, limit) if value > limit
+
+bound_text("min") := "below the organisation's minimum"
+
+bound_text("max") := "above the organisation's maximum"
+
+performance_field(name, group_name, metric) := sprintf("evidence.fairness.features.%s.groups.%s.%s", [name, group_name, metric])
+
+# Groups with rows: (feature name, group name, group, whether it has enough rows to judge).
+judged_groups contains [name, group_name, group, big] if {
+	some name, feature in features
+	some group_name, group in object.get(feature, "groups", {})
+	is_number(group.count)
+	group.count > 0
+	big := group.count >= thresholds.min_group_size
+}
+
+finding_kind(true) := "deny"
+
+finding_kind(false) := "warn"
+
+small_note(_, true) := ""
+
+small_note(group, false) := sprintf(" (only %v rows, under min_group_size: too few to tell)", [group.count])
+
+performance_findings contains [kind, finding] if {
+	some [name, group_name, group, big] in judged_groups
+	some metric, _ in performance_limits
+	limit := active_limit(metric)
+	value := group[metric]
+	is_number(value)
+	misses(limit.bound, value, limit.value)
+	kind := finding_kind(big)
+	note := small_note(group, big)
+	finding := {"id": "org.fairness.group_performance", "field": performance_field(name, group_name, metric), "msg": sprintf(
+		"%s: group %q has %s %.3f, %s %v%s, %s",
+		[name, group_name, metric, value, bound_text(limit.bound), limit.value, note, legal_note],
+	)}
+}
+
+performance_findings contains ["warn", finding] if {
+	some [name, group_name, group, _] in judged_groups
+	some metric, _ in performance_limits
+	active_limit(metric)
+	not is_number(object.get(group, metric, null))
+	finding := {"id": "org.fairness.group_performance", "field": performance_field(name, group_name, metric), "msg": sprintf(
+		"%s: group %q has no %s in the fairness evidence, so its limit cannot be judged%s",
+		[name, group_name, metric, auc_hint(metric)],
+	)}
+}
+
+auc_hint("roc_auc") := " (compute it from the rows with `comply fairness --score ... --auc`)"
+
+auc_hint(metric) := "" if metric != "roc_auc"
+
+checks contains "org.fairness.group_performance" if {
+	org_applies
+	has_evidence
+	some metric, _ in performance_limits
+	active_limit(metric)
+}
+
+# METADATA
+# title: Every group's performance meets the organisation's limits
+# description: >-
+#   Per sensitive group: accuracy, precision, recall, F1 and ROC AUC at least
+#   data.comply.thresholds.group_<metric>_min, FPR and FNR at most group_<metric>_max. Art 15(1)
+#   asks for an appropriate level of accuracy and Art 10(2)(f) for examination of biases; the AI Act
+#   sets no number, so the limits are the organisation's (comply's defaults, 0 and 1, judge nothing).
+# custom:
+#   id: org.fairness.group_performance
+#   article: Organisation policy (supports Arts. 10(2)(f), 15(1))
+#   severity: high
+#   remediation: >-
+#     Improve the model for the named group (more or better data for it, re-weighting, a re-trained
+#     or re-calibrated model), or document why the organisation accepts a lower level for it.
+deny contains finding if {
+	org_applies
+	some ["deny", finding] in performance_findings
+}
+
+warn contains finding if {
+	org_applies
+	some ["warn", finding] in performance_findings
+}

@@ -318,3 +318,64 @@ test_unknown_group_sizes_warn if {
 	"org.fairness.min_group_size" in ids(warn_of(no_groups))
 	not "org.fairness.min_group_size" in ids(warn_of(good))
 }
+
+# ---- org.fairness.group_performance --------------------------------------------------------------
+performing(n, recall, fpr) := {"count": n, "excluded": 0, "flags": [], "accuracy": 0.8, "recall": recall, "fpr": fpr}
+
+performance_doc := with_groups({"female": performing(400, 0.55, 0.1), "male": performing(500, 0.8, 0.25), "x": performing(10, 0.2, 0.1)})
+
+limits := object.union(thresholds, {"group_recall_min": 0.6, "group_fpr_max": 0.2, "group_accuracy_min": 0, "group_fnr_max": 1})
+
+performance_deny(doc, limit_data) := result if {
+	result := fairness.deny with input as doc
+		with data.comply.thresholds as limit_data
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+performance_warn(doc, limit_data) := result if {
+	result := fairness.warn with input as doc
+		with data.comply.thresholds as limit_data
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+performance_denials(doc, limit_data) := {f.field | some f in performance_deny(doc, limit_data); f.id == "org.fairness.group_performance"}
+
+performance_warnings(doc, limit_data) := {f.field | some f in performance_warn(doc, limit_data); f.id == "org.fairness.group_performance"}
+
+test_group_performance_denies_a_group_below_a_minimum_or_above_a_maximum if {
+	performance_denials(performance_doc, limits) == {
+		"evidence.fairness.features.sex.groups.female.recall",
+		"evidence.fairness.features.sex.groups.male.fpr",
+	}
+	some f in performance_deny(performance_doc, limits)
+	f.id == "org.fairness.group_performance"
+	contains(f.msg, "group \"female\" has recall 0.550, below the organisation's minimum 0.6")
+}
+
+test_group_performance_warns_for_a_small_group_and_a_metric_the_evidence_lacks if {
+	warnings := performance_warnings(performance_doc, object.union(limits, {"group_roc_auc_min": 0.7}))
+	"evidence.fairness.features.sex.groups.x.recall" in warnings
+	"evidence.fairness.features.sex.groups.female.roc_auc" in warnings
+	not "evidence.fairness.features.sex.groups.x.recall" in performance_denials(performance_doc, limits)
+}
+
+test_group_performance_judges_nothing_at_the_defaults if {
+	defaults := object.union(thresholds, {"group_recall_min": 0, "group_fpr_max": 1, "group_roc_auc_min": 0})
+	count(performance_denials(performance_doc, defaults)) == 0
+	count(performance_warnings(performance_doc, defaults)) == 0
+	not "org.fairness.group_performance" in fairness.checks with input as performance_doc
+		with data.comply.thresholds as defaults
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
+
+test_group_performance_passes_groups_that_meet_every_limit if {
+	fine := with_groups({"female": performing(400, 0.7, 0.1), "male": performing(500, 0.8, 0.15)})
+	count(performance_denials(fine, limits)) == 0
+	"org.fairness.group_performance" in fairness.checks with input as fine
+		with data.comply.thresholds as limits
+		with data.comply.classification.tier as "high"
+		with data.comply.classification.obligations as due
+}
