@@ -147,6 +147,10 @@ QUESTIONS: tuple[Question, ...] = (
         when=_both(_system, _is("ai_act.generates_synthetic_content", True)),
     ),
     Question(
+        "ai_act.publishes_public_interest_text", "Is text it generates published to inform the public on matters of public interest?", "bool",
+        when=lambda a: _system(a) and "text" in (a.get("ai_act.content_types") or []),
+    ),
+    Question(
         "ai_act.synthetic_content_exception", "Does an exception apply? (none, assistive_editing, no_substantial_alteration_of_semantics)",
         "choice", ("none", "assistive_editing", "no_substantial_alteration_of_semantics"), "none",
         when=_both(_system, _is("ai_act.generates_synthetic_content", True)),

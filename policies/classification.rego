@@ -500,30 +500,90 @@ produces_deepfakes if {
 
 produces_deepfakes if is_true(ai, "generates_deepfakes")
 
+generates_text if {
+	is_true(ai, "generates_synthetic_content")
+	"text" in content_types
+}
+
+# The exceptions of Art 50, each a declared fact: 50(1)-(4) systems authorised by law to detect,
+# prevent, investigate or prosecute criminal offences (for 50(1): not available to the public to
+# report one); 50(1) an interaction obvious to a reasonably well-informed person from the
+# circumstances. (Editorial review of public-interest text is evidence for the 50(4) rule, not an
+# exception here: the duty stays listed and that evidence satisfies it.)
+criminal_law_exception if is_true(ai, "criminal_law_exception")
+
+interaction_obvious if is_true(ai, "interaction_obvious_from_circumstances")
+
+interacts if is_true(ai, "interacts_with_natural_persons")
+
+exposes_biometric_subjects if {
+	uses_biometrics
+	biometric_function in {"emotion_recognition", "categorisation"}
+}
+
+publishes_public_interest_text if is_true(ai, "publishes_public_interest_text")
+
+deepfake_disclosure_owed if {
+	produces_deepfakes
+	not criminal_law_exception
+}
+
+public_interest_text_owed if {
+	publishes_public_interest_text
+	not criminal_law_exception
+}
+
 transparency_reasons contains {"basis": "art50.1", "text": "interacts directly with natural persons"} if {
 	classifies_a_system
-	is_true(ai, "interacts_with_natural_persons")
+	interacts
+	not interaction_obvious
+	not criminal_law_exception
 }
 
 transparency_reasons contains {"basis": "art50.2", "text": "generates synthetic audio, image, video or text"} if {
 	classifies_a_system
 	generates_synthetic_content
+	not criminal_law_exception
 }
 
 transparency_reasons contains {"basis": "art50.3", "text": "emotion recognition or biometric categorisation exposes natural persons"} if {
 	classifies_a_system
-	uses_biometrics
-	biometric_function in {"emotion_recognition", "categorisation"}
+	exposes_biometric_subjects
+	not criminal_law_exception
 }
 
 transparency_reasons contains {"basis": "art50.4", "text": "generates or manipulates image, audio or video content (deep fakes)"} if {
 	classifies_a_system
-	produces_deepfakes
+	deepfake_disclosure_owed
 }
 
 transparency_reasons contains {"basis": "art50.4", "text": "publishes AI-generated text on matters of public interest"} if {
 	classifies_a_system
-	is_true(ai, "publishes_public_interest_text")
+	public_interest_text_owed
+}
+
+# Each exception that takes a trigger away has its own reason line.
+exception_reasons contains {"basis": "art50.1.obvious_from_circumstances", "text": text} if {
+	interacts
+	interaction_obvious
+	not criminal_law_exception
+	text := "interacts with natural persons, but that is obvious from the circumstances to a reasonably well-informed person: no Art 50(1) disclosure"
+}
+
+triggers_before_exception contains "interaction" if interacts
+
+triggers_before_exception contains "synthetic content" if generates_synthetic_content
+
+triggers_before_exception contains "emotion recognition or biometric categorisation" if exposes_biometric_subjects
+
+triggers_before_exception contains "deep fakes" if produces_deepfakes
+
+triggers_before_exception contains "public-interest text" if publishes_public_interest_text
+
+exception_reasons contains {"basis": "art50.criminal_law_exception", "text": text} if {
+	criminal_law_exception
+	count(triggers_before_exception) > 0
+	text := sprintf("authorised by law to detect, prevent, investigate or prosecute criminal offences: no Art 50 duty for %s", [concat(", ", sort(triggers_before_exception))])
 }
 
 limited if count(transparency_reasons) > 0
@@ -715,6 +775,13 @@ missing contains "card.ai_act.derogation" if {
 	not derogation_claimed
 }
 
+# 50(4) second subparagraph: whoever generates text is asked whether it is published to inform the public.
+missing contains "card.ai_act.publishes_public_interest_text" if {
+	classifies_a_system
+	generates_text
+	not has_bool(ai, "publishes_public_interest_text")
+}
+
 missing contains "card.ai_act.interacts_with_natural_persons" if {
 	classifies_a_system
 	not has_bool(ai, "interacts_with_natural_persons")
@@ -757,6 +824,50 @@ missing contains "card.ai_act.training_compute_flops" if {
 	general_purpose
 	not is_number(training_flops)
 	not is_true(gpai_evidence, "commission_designated")
+}
+
+# An explicit empty use_cases or prohibited_practice_flags list that the card's own facts contradict
+# is a question, not a pass: {list, question}. `ai_act.confirmed_empty` names the lists whose
+# emptiness was confirmed after the question (comply classify --interactive asks every point).
+confirmed_empty := {c | some c in ai.confirmed_empty} if is_array(ai.confirmed_empty) else := set()
+
+emotion_subjects := {s | some s in ai.emotion_recognition_subjects} if is_array(ai.emotion_recognition_subjects) else := set()
+
+emotion_facts_at_work_or_school if count(emotion_subjects & {"workers", "students"}) > 0
+
+emotion_facts_at_work_or_school if {
+	at_work_or_school
+	ai.emotion_recognition_reason in {"medical", "safety", "other"}
+}
+
+contradiction contains {"list": "prohibited_practice_flags", "question": question} if {
+	emotion_facts_at_work_or_school
+	not emotion_recognition
+	not "emotion_recognition_work_education" in declared_flags
+	question := "the card describes emotion recognition at a workplace or education institution (emotion_recognition_subjects or emotion_recognition_reason) but no biometric function emotion_recognition, no Annex III 1(c) and no Art 5(1)(f) flag: does it infer emotions from biometric data? Declare ai_act.biometric_function or the flag, or confirm the empty list"
+}
+
+contradiction contains {"list": "prohibited_practice_flags", "question": question} if {
+	inferred := categorisation_traits & banned_categorisation_traits
+	count(inferred) > 0
+	not biometric_categorisation
+	not "biometric_categorisation_sensitive" in declared_flags
+	question := sprintf("the card lists the traits %s, which Art 5(1)(g) bans inferring from biometric data, but no biometric categorisation and no 5(1)(g) flag: does it categorise people from biometric data? Declare ai_act.biometric_function or the flag, or confirm the empty list", [concat(", ", sort(inferred))])
+}
+
+contradiction contains {"list": "use_cases", "question": question} if {
+	deployment.deployer_type == "public_authority"
+	ai.decision_effect_on_persons == "legal"
+	is_true(ai, "profiling")
+	count(annex3_points) == 0
+	question := "a public authority's system that profiles natural persons and feeds decisions with legal effects on them, with no Annex III use declared: is it used for public benefits (5(a)), law enforcement (6), migration (7) or justice (8)? Declare the use case, or confirm the empty list"
+}
+
+open_contradictions := {c | some c in contradiction; not c.list in confirmed_empty}
+
+missing contains sprintf("card.ai_act.%s", [c.list]) if {
+	classifies_a_system
+	some c in open_contradictions
 }
 
 missing_facts := sort(missing)
@@ -805,6 +916,12 @@ other_reasons contains {"basis": "art2.10", "text": "purely personal, non-profes
 other_reasons contains r if {
 	not excluded_by_scope
 	some r in pending_bans
+}
+
+other_reasons contains r if {
+	classifies_a_system
+	tier in {"high", "limited", "minimal"}
+	some r in exception_reasons
 }
 
 other_reasons contains {"basis": "art2.12", "text": "free and open-source system that is not high-risk, prohibited or subject to Art 50"} if {
@@ -868,6 +985,11 @@ notes contains sprintf("carve-out %s does not exempt the declared use case %s", 
 }
 
 notes contains "1:1 biometric verification is carved out of Annex III 1(a)" if biometric_function == "verification"
+
+notes contains sprintf("contradiction in ai_act.%s: %s", [c.list, c.question]) if {
+	classifies_a_system
+	some c in open_contradictions
+}
 
 notes contains sprintf("unknown use case %s (see the Annex III ids)", [u]) if some u in unknown_use_cases
 
@@ -1176,14 +1298,14 @@ duty contains {"id": "art50.4.deepfake_disclosure", "group": "transparency", "ro
 	tier in {"high", "limited", "minimal"}
 	role := "deployer"
 	role in roles
-	produces_deepfakes
+	deepfake_disclosure_owed
 }
 
 duty contains {"id": "art50.4.public_interest_text_disclosure", "group": "transparency", "role": role} if {
 	tier in {"high", "limited", "minimal"}
 	role := "deployer"
 	role in roles
-	is_true(ai, "publishes_public_interest_text")
+	public_interest_text_owed
 }
 
 # GPAI duties: Art 53 for every GPAI provider; open-source models skip 53(1)(a)-(b) and Art 54

@@ -192,6 +192,55 @@ test_biometric_categorisation_religion if {
 	ids(r) == ["art5.1.g", "art5.cease_placing_putting_into_service_and_use"]
 }
 
+case_chatbot_obvious_from_circumstances := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interaction_obvious_from_circumstances": true,
+			"interacts_with_natural_persons": true,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Voice assistant in a smart speaker"
+		},
+		"model_details": {
+			"name": "chatbot-obvious-from-circumstances",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_chatbot_obvious_from_circumstances if {
+	r := classify(case_chatbot_obvious_from_circumstances)
+	r.tier == "minimal"
+	r.gpai == "none"
+	bases(r) == ["art50.1.obvious_from_circumstances"]
+	ids(r) == ["art4.ai_literacy"]
+}
+
 case_credit_and_fraud := {
 	"card": {
 		"ai_act": {
@@ -1331,6 +1380,112 @@ test_emotion_missing_reason if {
 	r.missing_facts == ["card.ai_act.emotion_recognition_reason"]
 }
 
+case_emotion_subjects_workers_confirmed := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"confirmed_empty": [
+				"prohibited_practice_flags"
+			],
+			"emotion_recognition_subjects": [
+				"workers"
+			],
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": true
+		},
+		"intended_use": {
+			"primary": "Staff-mood survey tool from typed answers"
+		},
+		"model_details": {
+			"name": "emotion-subjects-workers-confirmed",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_emotion_subjects_workers_confirmed if {
+	r := classify(case_emotion_subjects_workers_confirmed)
+	r.tier == "minimal"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == ["art4.ai_literacy"]
+}
+
+case_emotion_subjects_workers_empty_flags := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"emotion_recognition_subjects": [
+				"workers"
+			],
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": true
+		},
+		"intended_use": {
+			"primary": "Staff-mood dashboard from webcam images in the office"
+		},
+		"model_details": {
+			"name": "emotion-subjects-workers-empty-flags",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_emotion_subjects_workers_empty_flags if {
+	r := classify(case_emotion_subjects_workers_empty_flags)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == []
+	r.missing_facts == ["card.ai_act.prohibited_practice_flags"]
+}
+
 case_empty_card := {
 	"card": {
 		"ai_act": {},
@@ -1604,6 +1759,7 @@ case_generator_placed_before_marking_amended := {
 			"placed_on_market": "2026-03-01",
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"use_cases": [],
@@ -1659,6 +1815,7 @@ case_generator_placed_before_marking_original := {
 			"placed_on_market": "2026-03-01",
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"use_cases": [],
@@ -1799,6 +1956,7 @@ case_gpai_model_and_chatbot := {
 			"interacts_with_natural_persons": true,
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"training_compute_flops": 4e+24,
@@ -2226,6 +2384,7 @@ case_grammar_assistant := {
 			"interacts_with_natural_persons": false,
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"synthetic_content_exception": "assistive_editing",
@@ -3691,6 +3850,109 @@ test_plain_model if {
 	ids(r) == []
 }
 
+case_police_transcript_criminal_law_exception := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"content_types": [
+				"text"
+			],
+			"criminal_law_exception": true,
+			"generates_synthetic_content": true,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": true,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Interview assistant authorised by law for investigating criminal offences"
+		},
+		"model_details": {
+			"name": "police-transcript-criminal-law-exception",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_police_transcript_criminal_law_exception if {
+	r := classify(case_police_transcript_criminal_law_exception)
+	r.tier == "minimal"
+	r.gpai == "none"
+	bases(r) == ["art50.criminal_law_exception"]
+	ids(r) == ["art4.ai_literacy"]
+}
+
+case_public_authority_profiling_empty_use_cases := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Ranks citizens' files for municipal decisions"
+		},
+		"model_details": {
+			"name": "public-authority-profiling-empty-use-cases",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_public_authority_profiling_empty_use_cases if {
+	r := classify(case_public_authority_profiling_empty_use_cases)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == []
+	r.missing_facts == ["card.ai_act.use_cases"]
+}
+
 case_rbi_post_le_deployer := {
 	"card": {
 		"ai_act": {
@@ -4432,6 +4694,7 @@ case_support_chatbot := {
 			"interacts_with_natural_persons": true,
 			"profiling": false,
 			"prohibited_practice_flags": [],
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"use_cases": [],
@@ -4469,6 +4732,58 @@ test_support_chatbot if {
 	r.gpai == "none"
 	bases(r) == ["art50.1", "art50.2"]
 	ids(r) == ["art4.ai_literacy", "art50.1.ai_interaction_disclosure", "art50.2.machine_readable_marking"]
+}
+
+case_text_generator_public_interest_unstated := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"content_types": [
+				"text"
+			],
+			"generates_synthetic_content": true,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Marketing copy generator"
+		},
+		"model_details": {
+			"name": "text-generator-public-interest-unstated",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_text_generator_public_interest_unstated if {
+	r := classify(case_text_generator_public_interest_unstated)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["art50.2"]
+	ids(r) == []
+	r.missing_facts == ["card.ai_act.publishes_public_interest_text"]
 }
 
 case_travel_document_check := {
@@ -4626,4 +4941,57 @@ test_vehicle_section_b if {
 	org_ids(r) == ["org.approval"]
 	r.conformity_route == "none"
 	r.registration == "none"
+}
+
+case_verification_listing_religion := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_categorisation_attributes": [
+				"religious_beliefs"
+			],
+			"biometric_function": "verification",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Face verification at a place of worship"
+		},
+		"model_details": {
+			"name": "verification-listing-religion",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_verification_listing_religion if {
+	r := classify(case_verification_listing_religion)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == []
+	r.missing_facts == ["card.ai_act.prohibited_practice_flags"]
 }

@@ -432,6 +432,7 @@ chatbot_card := {
 		"interacts_with_natural_persons": true,
 		"profiling": false,
 		"prohibited_practice_flags": [],
+		"publishes_public_interest_text": false,
 		"role": "provider",
 		"safety_component_of": null,
 		"use_cases": [],

@@ -96,7 +96,7 @@ def test_shape_errors_are_input_errors(tmp_path: Path) -> None:
 CHATBOT_ANSWERS = "\n".join(
     [
         "system", "provider", "none", "none", "no", "private", "no", "no", "no", "none", "none",
-        "yes", "yes", "text", "none",
+        "yes", "yes", "text", "no", "none",
     ]
 ) + "\n"  # fmt: skip
 
