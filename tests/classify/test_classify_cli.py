@@ -1,5 +1,5 @@
-"""`comply classify`, `comply classify --interactive`, `comply explain` and `comply policy docs`, run
-as a user runs them (the CLI as a subprocess on real files)."""
+"""`comply classify`, `comply explain` and `comply policy docs`, run
+as a user runs them (the CLI as a subprocess on real files). `--interactive` is tested in test_interactive.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import EXAMPLES, ROOT, comply
 
@@ -93,63 +92,6 @@ def test_shape_errors_are_input_errors(tmp_path: Path) -> None:
     assert done.stderr.startswith("comply: error:") and "use_cases" in done.stderr
 
 
-CHATBOT_ANSWERS = "\n".join(
-    [
-        "system", "provider", "none", "none", "no", "private", "no", "no", "no", "none", "none",
-        "yes", "yes", "text", "no", "none",
-    ]
-) + "\n"  # fmt: skip
-
-
-def test_interactive_writes_a_new_card_that_classifies(tmp_path: Path) -> None:
-    card = tmp_path / "model_card.yaml"
-    done = comply("classify", "--interactive", str(card), stdin=CHATBOT_ANSWERS)
-    assert done.returncode == 0, done.stderr
-    written = yaml.safe_load(card.read_text(encoding="utf-8"))
-    assert written["ai_act"]["interacts_with_natural_persons"] is True
-    assert written["ai_act"]["content_types"] == ["text"]
-    assert "uses_biometrics" in written["ai_act"] and "biometric_function" not in written["ai_act"]
-    code, result = classify_json(card)
-    assert (code, result["tier"]) == (0, "limited")
-
-
-def test_interactive_skips_irrelevant_questions_and_keeps_the_rest_of_the_card(tmp_path: Path) -> None:
-    card = tmp_path / "model_card.yaml"
-    original = (EXAMPLES / "credit-scoring" / "model_card.yaml").read_text(encoding="utf-8")
-    card.write_text(original, encoding="utf-8")
-    answers = "\n".join(
-        [
-            "system", "provider", "none", "none",
-            "yes", "emotion_recognition", "other",      # biometrics: only the emotion branch is asked
-            "private", "no", "yes", "no",                # deployment: workplace
-            "none", "none", "no", "no",                  # no Annex III use: no derogation/profiling questions
-        ]
-    ) + "\n"  # fmt: skip
-    done = comply("classify", "--interactive", str(card), stdin=answers)
-    assert done.returncode == 0, done.stderr
-    assert "real-time or post" not in done.stdout and "Art 6(3)" not in done.stdout
-    assert "recognise emotions" in done.stdout
-    text = card.read_text(encoding="utf-8")
-    assert text.startswith(original.split("model_details:")[0])  # header comments untouched
-    before = original.split("\nai_act:")[0].split("\ndeployment:")[0]
-    assert text.split("\ndeployment:")[0] == before
-    written = yaml.safe_load(text)
-    assert written["ai_act"]["general_purpose"] is False  # a key no question covered is kept
-    assert written["deployment"]["release_date"] == "2026-10-10"
-    code, result = classify_json(card)
-    assert (code, result["tier"]) == (1, "prohibited")
-    assert "art5.1.f" in {r["basis"] for r in result["reasons"]}
-
-
-def test_interactive_reasks_bad_answers_and_fails_on_eof(tmp_path: Path) -> None:
-    card = tmp_path / "model_card.yaml"
-    done = comply("classify", "--interactive", str(card), stdin="maybe\nsystem\n")
-    assert done.returncode == 2
-    assert "choose one of" in done.stdout
-    assert "input ended" in done.stderr
-    assert not card.exists()
-
-
 def test_explain_prints_metadata_and_refuses_unknown_ids() -> None:
     done = comply("explain", "art73.serious_incident_reporting")
     assert done.returncode == 0
@@ -189,23 +131,6 @@ def test_gaps_example_before_the_high_risk_date_fails_only_the_rules_in_force() 
     assert {r["id"] for r in results if r["status"] == "fail"} == expected
     statuses = {r["id"]: r["status"] for r in results}
     assert statuses["art14.human_oversight"] == "warn"
-
-
-def test_interactive_model_path_uses_defaults_and_asks_only_gpai_questions(tmp_path: Path) -> None:
-    card = tmp_path / "model_card.yaml"
-    done = comply("classify", "--interactive", str(card), stdin="model\n\nyes\n3e25\n\n")
-    assert done.returncode == 0, done.stderr
-    assert "biometric" not in done.stdout and "Annex III" not in done.stdout
-    written = yaml.safe_load(card.read_text(encoding="utf-8"))
-    assert written["ai_act"] == {
-        "artifact": "model",
-        "role": "provider",
-        "general_purpose": True,
-        "training_compute_flops": 3e25,
-        "open_weights": False,
-    }
-    code, result = classify_json(card)
-    assert (code, result["tier"], result["gpai"]) == (0, "minimal", "gpai_systemic_risk")
 
 
 def test_a_card_without_a_role_lists_both_roles_duties_apart_marked_assumed(tmp_path: Path) -> None:
