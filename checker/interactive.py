@@ -283,7 +283,10 @@ def _annex_iii_questions() -> tuple[Question, ...]:
 QUESTIONS: tuple[Question, ...] = (
     Question("ai_act.assessment.answered_by", "Who is answering (name and role, recorded in the card)?", "text"),
     Question("ai_act.artifact", "Is this an AI system, a model only, or both?", "choice", ("system", "model", "model_and_system"), "system"),
-    Question("ai_act.role", "Are you its provider (you develop it or have it developed) or a deployer (you use it)?", "choice", ("provider", "deployer"), "provider"),
+    Question(
+        "ai_act.role", "Are you its provider (you develop it or have it developed), a deployer (you use it), or both (in-house)?",
+        "choice", ("provider", "deployer", "both"), "provider",
+    ),
     Question(
         "ai_act.in_scope_exclusion",
         "Is it used exclusively for military/defence, solely for scientific research, or purely personally?",
@@ -397,6 +400,8 @@ def existing_answer(question: Question, card: Mapping[str, Any]) -> Any:
     value = _lookup(card, question.path)
     if question.path == "ai_act.derogation" and isinstance(value, Mapping):
         value = value.get("condition")
+    if question.path == "ai_act.role" and isinstance(value, list):
+        value = value[0] if len(value) == 1 else "both" if sorted(value) == ["deployer", "provider"] else None
     if question.kind == "member":
         return None if not isinstance(value, list) else question.member in value
     if question.kind == "choice":
@@ -595,6 +600,8 @@ def sections_from(
         section, name = key.split(".", 1)
         if value == "none" and key in _NULLABLE:
             value = None
+        if key == "ai_act.role" and value == "both":
+            value = ["provider", "deployer"]
         sections[section][name] = value
     for path, canonical in LISTS.items():
         asked = {key[len(path) + 1 : -1]: value for key, value in answers.items() if key.startswith(f"{path}[")}

@@ -229,6 +229,7 @@ def test_a_claimed_derogation_is_the_art_6_4_record(tmp_path: Path) -> None:
             "Why does that condition hold": "sorts incoming files by language; decides nothing",
             "profile natural persons": "n",
             "Who deploys it": "public_authority",
+            "or both (in-house)": "both",
         }
         for needle, reply in table.items():
             if needle in prompt:
@@ -242,6 +243,10 @@ def test_a_claimed_derogation_is_the_art_6_4_record(tmp_path: Path) -> None:
     assert derogation["rationale"] == "sorts incoming files by language; decides nothing"
     assert derogation["assessed_by"] == "Lee Park (product owner)"
     assert derogation["date"] == ai["assessment"]["answered_at"][:10]
+    assert ai["role"] == ["provider", "deployer"]
+    result = json.loads(comply("classify", str(card), "--format", "json", *AS_OF).stdout)
+    assert result["tier"] == "minimal"
+    assert "art6.3.a" in {r["basis"] for r in result["reasons"]}
 
 
 def test_piped_answers_keep_the_rest_of_an_existing_card(tmp_path: Path) -> None:
