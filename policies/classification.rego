@@ -313,19 +313,76 @@ realtime_rbi_for_law_enforcement_in_public if {
 	is_true(deployment, "publicly_accessible_space")
 }
 
-# Art 5(1)(h)(i)-(iii) with 5(2)-(3): objective, national law, prior authorisation.
-rbi_exception_facts_present if {
-	rbi.objective in rbi_objectives
-	has_text(rbi.national_law_basis)
-	authorisation := section(rbi, "authorisation")
-	has_text(authorisation.authority)
-	has_text(authorisation.date)
-	has_text(authorisation.ref)
+realtime_rbi_declared if "realtime_rbi_law_enforcement" in declared_flags
+
+realtime_rbi_law_enforcement if realtime_rbi_for_law_enforcement_in_public
+
+realtime_rbi_law_enforcement if realtime_rbi_declared
+
+# Art 5(1)(h) prohibits the *use*: it binds the deployer (the authority running the system), not the
+# provider placing it on the market, for whom real-time RBI is high-risk Annex III 1(a). A card that
+# does not state its role is judged as the deployer's too (fail closed).
+rbi_use_judged if "deployer" in roles
+
+# Art 5(1)(h)(i)-(iii) with 5(2)-(5): an allowed objective, a national law that opts in (true or its
+# citation), and a prior authorisation or, in a duly justified urgency, a use whose authorisation
+# was requested within 24 hours (5(3)); a refused authorisation ends the use.
+rbi_authorisation := section(rbi, "authorisation")
+
+rbi_urgency := section(rbi, "urgency")
+
+rbi_law_basis if has_text(rbi.national_law_basis)
+
+rbi_law_basis if rbi.national_law_basis == true
+
+rbi_refused if rbi_authorisation.refused == true
+
+rbi_authorised if {
+	has_text(rbi_authorisation.authority)
+	has_text(rbi_authorisation.date)
+	has_text(rbi_authorisation.ref)
+	not rbi_refused
 }
 
+rfc3339(value) if {
+	is_string(value)
+	regex.match(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`, value)
+}
+
+urgency_hours := (time.parse_rfc3339_ns(rbi_urgency.authorisation_requested_at) - time.parse_rfc3339_ns(rbi_urgency.started_at)) / (3600 * 1000000000) if {
+	rfc3339(rbi_urgency.started_at)
+	rfc3339(rbi_urgency.authorisation_requested_at)
+}
+
+rbi_urgent_route if {
+	urgency_hours >= 0
+	urgency_hours <= 24
+	not rbi_refused
+}
+
+rbi_lacks contains "an objective (victim_search, imminent_threat or serious_crime_suspect, 5(1)(h)(i)-(iii))" if {
+	not rbi.objective
+}
+
+rbi_lacks contains sprintf("an allowed objective (%v is none of 5(1)(h)(i)-(iii))", [rbi.objective]) if {
+	rbi.objective
+	not rbi.objective in rbi_objectives
+}
+
+rbi_lacks contains "a national law basis (5(5))" if not rbi_law_basis
+
+rbi_lacks contains "a prior authorisation, or in an urgency an authorisation requested within 24 hours (5(3))" if {
+	not rbi_authorised
+	not rbi_urgent_route
+	not rbi_refused
+}
+
+rbi_lacks contains "an authorisation: it was refused, so the use stops and its data are deleted (5(3))" if rbi_refused
+
 rbi_exception_used if {
-	realtime_rbi_for_law_enforcement_in_public
-	rbi_exception_facts_present
+	realtime_rbi_law_enforcement
+	rbi_use_judged
+	count(rbi_lacks) == 0
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -351,13 +408,6 @@ pending_bans contains {"basis": basis, "text": text} if {
 	text := sprintf("declared prohibited practice %s, banned from %s (%s timeline)", [flag, dates.applies_from(practice_group(basis)), dates.timeline])
 }
 
-prohibited_reasons contains {"basis": "art5.1.h", "text": text} if {
-	classifies_a_system
-	some flag in declared_flags
-	flag == "realtime_rbi_law_enforcement"
-	not rbi_exception_facts_present
-	text := "declared prohibited practice realtime_rbi_law_enforcement without the Art 5(2)-(3) exception facts"
-}
 
 prohibited_reasons contains {"basis": "art5.1.f", "text": text} if {
 	classifies_a_system
@@ -373,9 +423,10 @@ prohibited_reasons contains {"basis": "art5.1.g", "text": text} if {
 
 prohibited_reasons contains {"basis": "art5.1.h", "text": text} if {
 	classifies_a_system
-	realtime_rbi_for_law_enforcement_in_public
-	not rbi_exception_facts_present
-	text := "real-time remote biometric identification in publicly accessible spaces for law enforcement without the exception facts (objective, national law basis, prior authorisation)"
+	realtime_rbi_law_enforcement
+	rbi_use_judged
+	count(rbi_lacks) > 0
+	text := sprintf("real-time remote biometric identification in publicly accessible spaces for law enforcement without %s: a prohibited use", [concat("; ", sort(rbi_lacks))])
 }
 
 prohibited if count(prohibited_reasons) > 0
@@ -394,6 +445,8 @@ derived_use_cases contains "biometrics.remote_identification" if {
 	"biometrics.remote_identification" in use_cases
 	not uses_biometrics
 }
+
+derived_use_cases contains "biometrics.remote_identification" if realtime_rbi_declared
 
 derived_use_cases contains "biometrics.emotion_recognition" if emotion_recognition
 
@@ -985,6 +1038,12 @@ notes contains sprintf("carve-out %s does not exempt the declared use case %s", 
 }
 
 notes contains "1:1 biometric verification is carved out of Annex III 1(a)" if biometric_function == "verification"
+
+notes contains "Art 5(1)(h) prohibits the use, not the placing on the market: for the provider real-time RBI for law enforcement is high-risk Annex III 1(a); a law-enforcement deployer may use it only under 5(2)-(5)" if {
+	classifies_a_system
+	realtime_rbi_law_enforcement
+	not rbi_use_judged
+}
 
 notes contains sprintf("contradiction in ai_act.%s: %s", [c.list, c.question]) if {
 	classifies_a_system

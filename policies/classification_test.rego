@@ -4143,6 +4143,56 @@ test_rbi_realtime_le_exception if {
 	r.registration == "eu_database_restricted"
 }
 
+case_rbi_realtime_le_flag_provider := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [
+				"realtime_rbi_law_enforcement"
+			],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition product for police use"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-flag-provider",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_flag_provider if {
+	r := classify(case_rbi_realtime_le_flag_provider)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a"]
+	not "art5.1.h" in ids(r)
+}
+
 case_rbi_realtime_le_no_exception := {
 	"card": {
 		"ai_act": {
@@ -4154,7 +4204,7 @@ case_rbi_realtime_le_no_exception := {
 			"interacts_with_natural_persons": false,
 			"profiling": false,
 			"prohibited_practice_flags": [],
-			"role": "provider",
+			"role": "deployer",
 			"safety_component_of": null,
 			"use_cases": [],
 			"uses_biometrics": true
@@ -4193,6 +4243,125 @@ test_rbi_realtime_le_no_exception if {
 	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
 }
 
+case_rbi_realtime_le_no_law_basis := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"authorisation": {
+					"authority": "District Court",
+					"date": "2026-01-30",
+					"ref": "RK-2026-118"
+				},
+				"national_law_basis": false,
+				"objective": "victim_search"
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition without a national law"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-no-law-basis",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_no_law_basis if {
+	r := classify(case_rbi_realtime_le_no_law_basis)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.1.h"]
+}
+
+case_rbi_realtime_le_objective_outside := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"authorisation": {
+					"authority": "District Court",
+					"date": "2026-01-30",
+					"ref": "RK-2026-118"
+				},
+				"national_law_basis": "Police Act s. 12a",
+				"objective": "crowd_management"
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition for crowd management"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-objective-outside",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_objective_outside if {
+	r := classify(case_rbi_realtime_le_objective_outside)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.1.h"]
+	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
+}
+
 case_rbi_realtime_le_partial_exception := {
 	"card": {
 		"ai_act": {
@@ -4212,7 +4381,7 @@ case_rbi_realtime_le_partial_exception := {
 				"national_law_basis": "Security Act",
 				"objective": "imminent_threat"
 			},
-			"role": "provider",
+			"role": "deployer",
 			"safety_component_of": null,
 			"use_cases": [],
 			"uses_biometrics": true
@@ -4249,6 +4418,289 @@ test_rbi_realtime_le_partial_exception if {
 	r.gpai == "none"
 	bases(r) == ["annex3.1.a", "art5.1.h"]
 	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
+}
+
+case_rbi_realtime_le_provider := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition sold to police forces"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-provider",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_provider if {
+	r := classify(case_rbi_realtime_le_provider)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a"]
+	"art9.risk_management" in ids(r)
+	"art14.5.dual_verification" in ids(r)
+	"art43.conformity_assessment" in ids(r)
+	not "art5.1.h" in ids(r)
+	not "art5.cease_placing_putting_into_service_and_use" in ids(r)
+}
+
+case_rbi_realtime_le_refused := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"authorisation": {
+					"authority": "District Court",
+					"date": "2026-01-30",
+					"ref": "RK-2026-118",
+					"refused": true
+				},
+				"national_law_basis": "Police Act s. 12a",
+				"objective": "victim_search"
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition, authorisation refused"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-refused",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_refused if {
+	r := classify(case_rbi_realtime_le_refused)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.1.h"]
+}
+
+case_rbi_realtime_le_role_unstated := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Live facial recognition for the police, role not stated"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-role-unstated",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_role_unstated if {
+	r := classify(case_rbi_realtime_le_role_unstated)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.1.h"]
+}
+
+case_rbi_realtime_le_urgency_late := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"national_law_basis": "Police Act s. 12a",
+				"objective": "imminent_threat",
+				"urgency": {
+					"authorisation_requested_at": "2026-03-02T14:00:00Z",
+					"started_at": "2026-03-01T08:00:00Z"
+				}
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Urgent live facial recognition, authorisation requested late"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-urgency-late",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_urgency_late if {
+	r := classify(case_rbi_realtime_le_urgency_late)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.1.h"]
+}
+
+case_rbi_realtime_le_urgency := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"national_law_basis": true,
+				"objective": "imminent_threat",
+				"urgency": {
+					"authorisation_requested_at": "2026-03-01T14:00:00Z",
+					"started_at": "2026-03-01T08:00:00Z"
+				}
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Urgent live facial recognition against an imminent threat"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-urgency",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_urgency if {
+	r := classify(case_rbi_realtime_le_urgency)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.2"]
+	"art5.3.prior_authorisation" in ids(r)
+	"art5.4.notify_msa_and_dpa" in ids(r)
+	"art27.fria" in ids(r)
 }
 
 case_rbi_realtime_private_stadium := {

@@ -13,7 +13,13 @@ messages(card, context, rule_id) := m if {
 	m := t.messages_of(rules.deny, rules.warn, rule_id) with input as t.input_for(card, context)
 }
 
-flagged(flag) := object.union(fx.chatbot_card, {"ai_act": {"prohibited_practice_flags": [flag]}})
+# Declared by the deployer: 5(1)(h) bans the use, so it binds the deployer, not the provider.
+flagged(flag) := object.union(fx.chatbot_card, {"ai_act": {"prohibited_practice_flags": [flag], "role": "deployer"}})
+
+test_the_provider_of_a_realtime_rbi_system_is_not_banned_from_placing_it if {
+	card := object.union(fx.chatbot_card, {"ai_act": {"prohibited_practice_flags": ["realtime_rbi_law_enforcement"], "role": "provider"}})
+	status(card, fx.due, "art5.1.h") == "absent"
+}
 
 test_every_declared_practice_fails_its_own_rule if {
 	every flag, rule_id in {
