@@ -164,6 +164,13 @@ LISTS = {
     "ai_act.carve_outs": CARVE_OUTS,
 }
 
+# The traits the policy knows (policies/classification.rego): banned by 5(1)(g), protected, other.
+CATEGORISATION_TRAITS = (
+    "race", "political_opinions", "trade_union_membership", "religious_beliefs", "philosophical_beliefs",
+    "sex_life", "sexual_orientation", "sex", "gender", "age", "disability", "ethnic_origin", "nationality", "health",
+    "hair_colour", "eye_colour", "height", "body_shape", "facial_hair", "glasses", "clothing", "tattoos",
+)  # fmt: skip
+
 ANNEX_I = tuple(f"annex1.a.{n}" for n in range(1, 13)) + tuple(f"annex1.b.{n}" for n in range(13, 21))
 
 DEROGATIONS = (
@@ -297,11 +304,11 @@ QUESTIONS: tuple[Question, ...] = (
     Question("ai_act.uses_biometrics", "Does it process biometric data (faces, voices, fingerprints, gait, ...)?", "bool", when=_system),
     Question(
         "ai_act.biometric_function", "What does it do with biometric data?", "choice",
-        ("identification", "verification", "categorisation", "emotion_recognition"),
+        ("identification", "verification", "categorisation", "emotion_recognition", "none"),
         when=_both(_system, _is("ai_act.uses_biometrics", True)),
     ),
     Question("ai_act.biometric_timing", "Does it identify people in real time, or later from recordings?", "choice", ("real_time", "post"), when=_biometric("identification")),
-    Question("ai_act.biometric_categorisation_attributes", "Which traits does it infer? (comma-separated, e.g. age, sex, race)", "text_list", when=_biometric("categorisation")),
+    Question("ai_act.biometric_categorisation_attributes", "Which traits does it infer? (comma-separated, e.g. age, sex, hair_colour)", "multi", CATEGORISATION_TRAITS, when=_biometric("categorisation")),
     Question("ai_act.emotion_recognition_reason", "Why does it recognise emotions?", "choice", ("medical", "safety", "other"), when=_biometric("emotion_recognition")),
     Question(
         "deployment.deployer_type", "Who deploys it?", "choice",
@@ -573,7 +580,8 @@ def _section_headings() -> dict[str, str]:
 
 _SECTION_OF = _section_headings()
 
-# Choice facts whose "none" is written as null (not stated as a thing: there is none).
+# Choice facts whose null on an existing card has meant "none" (offered back as the default "none";
+# the questionnaire writes "none" itself, since null means "not stated").
 _NULLABLE = {"ai_act.safety_component_of", "ai_act.derogation", "ai_act.synthetic_content_exception"}
 
 
@@ -598,8 +606,6 @@ def sections_from(
         if "[" in key or key.startswith(("ai_act.assessment.", "ai_act.derogation.")):
             continue
         section, name = key.split(".", 1)
-        if value == "none" and key in _NULLABLE:
-            value = None
         if key == "ai_act.role" and value == "both":
             value = ["provider", "deployer"]
         sections[section][name] = value
@@ -627,7 +633,7 @@ def sections_from(
         known = {item for item in earlier if isinstance(item, str)} if isinstance(earlier, list) else set()
         sections["ai_act"]["confirmed_empty"] = sorted(known | set(confirmed))
     condition = sections["ai_act"].get("derogation")
-    if isinstance(condition, str):
+    if isinstance(condition, str) and condition != "none":
         sections["ai_act"]["derogation"] = {
             "condition": condition,
             "rationale": answers.get("ai_act.derogation.rationale", ""),

@@ -118,6 +118,14 @@ protected_categorisation_traits := {
 	"sex", "gender", "age", "disability", "ethnic_origin", "nationality", "health",
 }
 
+# Traits that are neither banned nor protected. A trait outside all three lists is a missing fact
+# (the card must say what it is), never taken as harmless.
+other_categorisation_traits := {
+	"hair_colour", "eye_colour", "height", "body_shape", "facial_hair", "glasses", "clothing", "tattoos",
+}
+
+known_categorisation_traits := (banned_categorisation_traits | protected_categorisation_traits) | other_categorisation_traits
+
 rbi_objectives := {"victim_search", "imminent_threat", "serious_crime_suspect"}
 
 # ---------------------------------------------------------------------------------------------
@@ -269,6 +277,8 @@ biometric_categorisation if "biometrics.categorisation_sensitive" in use_cases
 categorisation_traits := {t | some t in ai.biometric_categorisation_attributes} if {
 	is_array(ai.biometric_categorisation_attributes)
 } else := set()
+
+unknown_categorisation_traits := categorisation_traits - known_categorisation_traits
 
 real_time if ai.biometric_timing == "real_time"
 
@@ -495,7 +505,11 @@ derogation_refused_for_profiling if {
 # ---------------------------------------------------------------------------------------------
 # Art 6(1) / Annex I.
 
-safety_component := ai.safety_component_of if is_string(ai.safety_component_of)
+# "none" (or false, or null) says it is no Annex I product's safety component.
+safety_component := ai.safety_component_of if {
+	is_string(ai.safety_component_of)
+	ai.safety_component_of != "none"
+}
 
 annex1_applies if {
 	safety_component in (annex1_section_a | annex1_section_b)
@@ -720,7 +734,7 @@ missing contains "card.ai_act.uses_biometrics" if {
 
 missing contains "card.ai_act.biometric_function" if {
 	uses_biometrics
-	not object.get(ai, "biometric_function", null) in {"identification", "verification", "categorisation", "emotion_recognition"}
+	not object.get(ai, "biometric_function", null) in {"identification", "verification", "categorisation", "emotion_recognition", "none"}
 }
 
 missing contains "card.ai_act.biometric_timing" if {
@@ -774,6 +788,11 @@ missing contains "card.ai_act.biometric_categorisation_attributes" if {
 	count(categorisation_traits) == 0
 }
 
+missing contains "card.ai_act.biometric_categorisation_attributes" if {
+	biometric_categorisation
+	count(unknown_categorisation_traits) > 0
+}
+
 missing contains "card.ai_act.profiling" if {
 	count(annex3_points) > 0
 	derogation_claimed
@@ -824,7 +843,7 @@ questions := sort({c.question | some c in contradiction})
 
 missing contains "card.ai_act.derogation" if {
 	count(annex3_points) > 0
-	object.get(ai, "derogation", null) != null
+	not object.get(ai, "derogation", null) in {null, false, "none"}
 	not derogation_claimed
 }
 
@@ -853,7 +872,7 @@ missing contains "card.ai_act.safety_component_of" if {
 missing contains "card.ai_act.safety_component_of" if {
 	classifies_a_system
 	is_string(ai.safety_component_of)
-	not object.get(ai, "safety_component_of", null) in (annex1_section_a | annex1_section_b)
+	not object.get(ai, "safety_component_of", null) in (annex1_section_a | annex1_section_b) | {"none"}
 }
 
 missing contains "card.ai_act.third_party_conformity_required" if {
@@ -1038,6 +1057,15 @@ notes contains sprintf("carve-out %s does not exempt the declared use case %s", 
 }
 
 notes contains "1:1 biometric verification is carved out of Annex III 1(a)" if biometric_function == "verification"
+
+notes contains "biometric data used for none of identification, verification, categorisation or emotion recognition (e.g. a drowsiness alert reading the face: fatigue is not an emotion, recital 18): no Annex III 1 point" if {
+	biometric_function == "none"
+}
+
+notes contains sprintf("unknown categorisation trait %s (known: %s)", [t, concat(", ", sort(known_categorisation_traits))]) if {
+	biometric_categorisation
+	some t in unknown_categorisation_traits
+}
 
 notes contains "Art 5(1)(h) prohibits the use, not the placing on the market: for the provider real-time RBI for law enforcement is high-risk Annex III 1(a); a law-enforcement deployer may use it only under 5(2)-(5)" if {
 	classifies_a_system

@@ -192,6 +192,59 @@ test_biometric_categorisation_religion if {
 	ids(r) == ["art5.1.g", "art5.cease_placing_putting_into_service_and_use"]
 }
 
+case_categorisation_unknown_trait := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_categorisation_attributes": [
+				"skin_tone"
+			],
+			"biometric_function": "categorisation",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Sorts shoppers by skin tone from camera images"
+		},
+		"model_details": {
+			"name": "categorisation-unknown-trait",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_categorisation_unknown_trait if {
+	r := classify(case_categorisation_unknown_trait)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["art50.3"]
+	ids(r) == ["art4.ai_literacy"]
+	r.missing_facts == ["card.ai_act.biometric_categorisation_attributes"]
+}
+
 case_chatbot_obvious_from_circumstances := {
 	"card": {
 		"ai_act": {
@@ -839,6 +892,58 @@ test_derogation_contradicted_legal_effect if {
 	r.registration == "none"
 }
 
+case_derogation_false_explicit_none := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"derogation": false,
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": false,
+			"interacts_with_natural_persons": false,
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"synthetic_content_exception": "none",
+			"use_cases": [
+				"employment.recruitment"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "CV ranking for recruiters"
+		},
+		"model_details": {
+			"name": "derogation-false-explicit-none",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_derogation_false_explicit_none if {
+	r := classify(case_derogation_false_explicit_none)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.4.a"]
+	"art9.risk_management" in ids(r)
+}
+
 case_derogation_no_profiling := {
 	"card": {
 		"ai_act": {
@@ -1070,6 +1175,55 @@ test_derogation_with_profiling if {
 	"art73.serious_incident_reporting" in ids(r)
 	"art4.ai_literacy" in ids(r)
 	"org.approval" in org_ids(r)
+}
+
+case_drowsiness_alert_face := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "none",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": "none",
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "In-cab drowsiness alert reading the driver's face"
+		},
+		"model_details": {
+			"name": "drowsiness-alert-face",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_drowsiness_alert_face if {
+	r := classify(case_drowsiness_alert_face)
+	r.tier == "minimal"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == ["art4.ai_literacy"]
 }
 
 case_election_ads := {
@@ -1482,7 +1636,7 @@ test_emotion_subjects_workers_empty_flags if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == []
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.prohibited_practice_flags"]
 }
 
@@ -2011,6 +2165,7 @@ case_gpai_model_and_system_undetermined := {
 			"in_scope_exclusion": "none",
 			"interacts_with_natural_persons": true,
 			"profiling": false,
+			"publishes_public_interest_text": false,
 			"role": "provider",
 			"safety_component_of": null,
 			"training_compute_flops": 3e+25,
@@ -3949,7 +4104,7 @@ test_public_authority_profiling_empty_use_cases if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == []
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.use_cases"]
 }
 
@@ -5234,7 +5389,7 @@ test_text_generator_public_interest_unstated if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == ["art50.2"]
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.publishes_public_interest_text"]
 }
 
@@ -5444,6 +5599,6 @@ test_verification_listing_religion if {
 	r.tier == "undetermined"
 	r.gpai == "none"
 	bases(r) == []
-	ids(r) == []
+	ids(r) == ["art4.ai_literacy"]
 	r.missing_facts == ["card.ai_act.prohibited_practice_flags"]
 }
