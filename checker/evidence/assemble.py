@@ -258,6 +258,7 @@ def assemble(
         sources[f"evidence.{key}"] = source
     _add_declared(evidence, card_data, config)
     _add_features(evidence, card_data, card_label)
+    _add_lineage_and_operation(evidence, sources, card_data, card, chosen)
     _add_evaluation(evidence, files, sources, card, card_label, run)
     if baseline_path is not None:
         _add_baseline(evidence, files, card_data, baseline_path, config)
@@ -388,6 +389,29 @@ def _add_baseline(
             baseline[key] = dict(config.regression[key])
     evidence["baseline"] = baseline
     files.append(EvidenceFile("baseline", label, baseline["sha256"]))
+def _add_lineage_and_operation(
+    evidence: dict[str, Any],
+    sources: dict[str, Source],
+    card: Mapping[str, Any],
+    loaded: LoadedDocument,
+    chosen: Mapping[str, Path],
+) -> None:
+    """`evidence.lineage` (dataset digests comply computes) and `evidence.audit_events` (what the verified
+    audit log shows about operation: overrides per period, deployments): see those modules."""
+    from checker.evidence.lineage import lineage_evidence
+
+    lineage = lineage_evidence(card, loaded.path.parent, loaded)
+    if lineage is not None:
+        evidence["lineage"] = lineage
+    if "audit_log" in evidence and "audit_log" in chosen:
+        from checker.evidence.audit_events import audit_events
+
+        details = card.get("model_details")
+        name = details.get("name") if isinstance(details, Mapping) else None
+        evidence["audit_events"] = audit_events(
+            chosen["audit_log"], evidence["audit_log"], name if isinstance(name, str) and name else None
+        )
+        sources["evidence.audit_events"] = sources["evidence.audit_log"]
 
 
 def _add_declared(evidence: dict[str, Any], card: Mapping[str, Any], config: Config) -> None:

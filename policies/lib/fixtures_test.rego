@@ -46,6 +46,7 @@ credit_card := {
 		"datasets": [
 			{
 				"collection_purpose": "loan administration (GDPR Art 6(1)(b)), compatible further use assessed",
+				"dvc": "data/loan-book-2015-2024.parquet.dvc",
 				"name": "loan-book-2015-2024",
 				"preparation": "deduplicated, outliers capped, missing incomes imputed by median per region",
 				"provenance": "internal core-banking system, extracted 2025-01-10",
@@ -62,6 +63,10 @@ credit_card := {
 		"law_enforcement": false,
 		"publicly_accessible_space": false,
 		"release_date": "2026-10-10",
+		"rollback": {
+			"previous_version": "3.1.0",
+			"procedure_uri": "https://wiki.example.eu/credit-scorer/rollback"
+		},
 		"workplace": false
 	},
 	"ethical_considerations": {
@@ -231,6 +236,7 @@ credit_card := {
 		"tamper_evident": true
 	},
 	"model_details": {
+		"code_commit": "9b4e2f1c7a0d3e5b8c6f1a2d4e7b9c0a1f3e5d7b",
 		"created": "2026-06-01",
 		"framework": "scikit-learn 1.5",
 		"name": "retail-credit-scorer",
@@ -373,6 +379,10 @@ deployer_card := {
 		"human_review": "before_decision",
 		"law_enforcement": false,
 		"publicly_accessible_space": false,
+		"rollback": {
+			"previous_version": 2026.1,
+			"procedure_uri": "https://intranet.example.eu/loan-desk/rollback-credit-scorer"
+		},
 		"workplace": false
 	},
 	"fria": {
