@@ -389,6 +389,8 @@ def _add_baseline(
             baseline[key] = dict(config.regression[key])
     evidence["baseline"] = baseline
     files.append(EvidenceFile("baseline", label, baseline["sha256"]))
+
+
 def _add_lineage_and_operation(
     evidence: dict[str, Any],
     sources: dict[str, Source],
