@@ -1222,7 +1222,7 @@ duty contains {"id": id, "group": practice_group(r.basis), "role": role} if {
 }
 
 # Dated from the matched practice: a ban of Regulation (EU) 2026/1744 applies from its own date, not
-# from the 2025-02-02 group (the earliest matched practice wins, through duty_group's min).
+# from the 2025-02-02 group (the earliest matched practice wins: the listing keeps a duty's earliest group).
 duty contains {"id": "art5.cease_placing_putting_into_service_and_use", "group": practice_group(r.basis), "role": role} if {
 	tier == "prohibited"
 	some r in prohibited_reasons
@@ -1511,42 +1511,52 @@ dropped_for_personal_use(d) if {
 
 duty_keys := {[d.id, d.role] | some d in owed_duties}
 
-duty_group(id, role) := min({d.group | some d in owed_duties; d.id == id; d.role == role})
+# The owed duties as [id, role, group], sorted once: the first of each (id, role) holds its
+# earliest-named group, so the listing needs no search of owed_duties per entry.
+owed_triples := sort({[d.id, d.role, d.group] | some d in owed_duties})
+
+repeats_key(i) if {
+	owed_triples[i - 1][0] == owed_triples[i][0]
+	owed_triples[i - 1][1] == owed_triples[i][1]
+}
 
 # Each duty's date is its group's, unless Art 111 moves it for a system or model already on the
 # market (comply.lib.transition); both timelines' dates are listed, whichever the run selected
 # (null where a timeline lacks the group or suspends the duty).
-timeline_dates(id, group) := {t: since |
-	some t in {"original", "amended"}
-	since := transition_date(t, {"id": id, "group": group})
-}
+timeline_dates(id, group) := {t: transition_date(t, {"id": id, "group": group}) | some t in {"original", "amended"}}
 
-transition_date(t, d) := transition.applies_from(t, tier, d) if {
-	transition.applies_from(t, tier, d)
+transition_date(t, d) := since if {
+	since := transition.applies_from(t, tier, d)
 } else := null
 
 # When duty {id, group} applies under the selected timeline; undefined when the timeline lacks the
 # group (the 5(1)(ba)/(bb) bans exist only as amended), so the duty is not listed.
-timing(id, group) := {"applies_from": since, "in_force": in_force_now(group, since)} if {
-	since := transition.applies_from(dates.timeline, tier, {"id": id, "group": group})
+timing(id, group) := timing_from(group, transition_date(dates.timeline, {"id": id, "group": group}))
+
+# `since` is the selected timeline's date of the duty, or null when that timeline lacks its group.
+timing_from(group, since) := {"applies_from": since, "in_force": in_force_now(group, since)} if {
+	since != null
 } else := {"applies_from": null, "in_force": true} if {
 	group == "organisation"
 }
 
-dated(id, role, group) := object.union(entry(id, role, group), timing(id, group))
+# Both timelines are dated once per entry; the selected one's date is read from them.
+dated(id, role, group) := object.union(entry(id, role, on), timing_from(group, on[dates.timeline])) if {
+	on := timeline_dates(id, group)
+}
 
-entry(id, role, group) := {
+entry(id, role, on) := {
 	"id": id,
 	"role": role,
 	"source": source(id),
 	"assumed": roles_assumed_value,
 	"checked": role in evidence_roles,
-	"dates": timeline_dates(id, group),
+	"dates": on,
 }
 
 roles_assumed_value := true if roles_assumed else := false
 
-listed := [dated(id, role, duty_group(id, role)) | some [id, role] in sort(duty_keys)]
+listed := [dated(id, role, group) | some i, [id, role, group] in owed_triples; not repeats_key(i)]
 
 obligations := [o | some o in listed; o.source == "law"]
 
@@ -1556,9 +1566,17 @@ organisation_rules := [o | some o in listed; o.source == "organisation"]
 # comply.lib.duties: `applies(id)`, `due(id)`, `pending(id)`.
 checked_ids := {id | some [id, role] in duty_keys; role in evidence_roles}
 
-checked_group(id) := min({d.group | some d in owed_duties; d.id == id; d.role in evidence_roles})
+# The evidence roles' duties as [id, group], sorted once: the first of each id holds its
+# earliest-named group.
+checked_pairs := sort({[d.id, d.group] | some d in owed_duties; d.role in evidence_roles})
 
-checked_obligation_by_id := {id: object.union({"id": id}, t) | some id in checked_ids; t := timing(id, checked_group(id))}
+checked_obligation_by_id := {id: object.union({"id": id}, t) |
+	some i, [id, group] in checked_pairs
+	not repeats_id(i)
+	t := timing(id, group)
+}
+
+repeats_id(i) if checked_pairs[i - 1][0] == checked_pairs[i][0]
 
 # ---------------------------------------------------------------------------------------------
 # Declared tier (`ai_act.declared_tier` or the card's `risk_category`).
