@@ -8,7 +8,7 @@ the two identical. Everything comes from the bundle (rule METADATA, `data.comply
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from checker.engine.bundle import PolicyBundle, RuleMetadata
@@ -149,6 +149,27 @@ def _rule_section(meta: RuleMetadata) -> list[str]:
     ]
 
 
+def _crosswalk_table(rules: Sequence[RuleMetadata]) -> list[str]:
+    """Every rule against the other frameworks it serves (METADATA `custom.frameworks`); blank: not mapped."""
+    from checker.report.frameworks import FRAMEWORKS, mappings
+
+    frameworks = sorted(FRAMEWORKS.values(), key=lambda framework: framework.name != "nist-ai-rmf")
+    lines = ["## Framework crosswalk", ""]
+    lines += [f"- **{framework.title}**: {framework.source}." for framework in frameworks]
+    lines += [
+        "",
+        "Only mappings citable from each framework's own text are made; a blank cell means not mapped. "
+        "`comply check --framework nist-ai-rmf` groups a report this way.",
+        "",
+        "| id | article | " + " | ".join(framework.title for framework in frameworks) + " |",
+        "|---|---|" + "---|" * len(frameworks),
+    ]
+    for meta in rules:
+        cells = [", ".join(mappings(meta.custom, framework)) for framework in frameworks]
+        lines.append(f"| `{meta.id}` | {_one_line(meta.article)} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def render_markdown(bundle: PolicyBundle) -> str:
     """The whole policy-pack document: tiers, fact declaration, dates, thresholds and every rule."""
     rules: Iterable[RuleMetadata] = sorted(bundle.metadata.values(), key=_article_key)
@@ -166,6 +187,7 @@ def render_markdown(bundle: PolicyBundle) -> str:
     lines.extend(["", f"## Rules ({len(rules)})", "", "| id | title | article | severity |", "|---|---|---|---|"])
     lines.extend(f"| `{m.id}` | {_one_line(m.title)} | {_one_line(m.article)} | {m.severity} |" for m in rules)
     lines.append("")
+    lines.extend(_crosswalk_table(rules))
     for meta in rules:
         lines.extend(_rule_section(meta))
     return "\n".join(lines).rstrip("\n") + "\n"

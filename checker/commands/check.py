@@ -55,6 +55,11 @@ def register(app: typer.Typer) -> None:
         rule: list[str] = typer.Option(
             [], "--rule", help="Report only this rule id (repeatable); rules that can never be waived stay."
         ),
+        framework: Optional[str] = typer.Option(
+            None,
+            "--framework",
+            help="Group the report by another framework's subcategories: nist-ai-rmf, gdpr (rule METADATA).",
+        ),
         skip_rule: list[str] = typer.Option(
             [], "--skip-rule", help="Leave this rule id out of the report (repeatable; the report says so)."
         ),
@@ -197,6 +202,10 @@ def register(app: typer.Typer) -> None:
         destinations = []
         try:
             destinations = plan_destinations(format, output, FORMATS)
+            if framework is not None:
+                from checker.report.frameworks import framework_named
+
+                framework_named(framework)  # an unknown name fails before any card is read
             request = CheckRequest(
                 paths=paths,
                 evidence=EvidenceArguments.of(
@@ -230,6 +239,10 @@ def register(app: typer.Typer) -> None:
                 from checker.report.selection import select_rules
 
                 report = select_rules(report, rule, skip_rule, session.bundle.metadata)
+            if framework is not None:
+                from checker.report.frameworks import regroup
+
+                report = regroup(report, framework)
             failing_on_warn = fail_on_warn or fail_on == FailOn.warn or session.config.fail_on_warn
             refuse_inputs(destinations, run_inputs(request, session, report))
             if log_to_mlflow or session.config.mlflow.get("log_reports"):

@@ -43,4 +43,8 @@ ARTICLE_TITLES: dict[str, str] = {
 def article_title(heading: str) -> str:
     """'Art. 10' -> 'Art. 10 — Data and data governance'; unknown headings are returned as they are."""
     title = ARTICLE_TITLES.get(heading)
+    if title is None:
+        from checker.report.frameworks import heading_title
+
+        title = heading_title(heading)
     return f"{heading} — {title}" if title else heading

@@ -249,6 +249,22 @@ credit_card := {
 		"type": "gradient-boosted trees (binary classifier)",
 		"version": "3.2.0"
 	},
+	"monitoring": {
+		"alerting": "credit-risk-ml on-call (pager)",
+		"drift": {
+			"metric": "population stability index of the score",
+			"threshold": 0.2
+		},
+		"fairness_metrics": [
+			"demographic_parity_difference",
+			"equalized_odds_difference"
+		],
+		"override_rate": {
+			"max": 0.3,
+			"min": 0.02
+		},
+		"review_cadence": "monthly model-risk committee"
+	},
 	"post_market_monitoring": {
 		"cadence": "monthly",
 		"metrics": [

@@ -60,6 +60,8 @@ checks contains "org.explainability.top_features" if declares_top
 #   id: org.explainability.top_features
 #   article: Organisation policy (supports Art. 13(3)(b)(iv), (vii))
 #   severity: medium
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.9]
 #   remediation: >-
 #     Set explainability.top_features to the features `comply check --explanations FILE` reports as the
 #     top ones (and keep the file beside the card in comply.yaml evidence.explanations).
@@ -130,6 +132,8 @@ checks contains "org.explainability.sensitive_top_feature" if has_explanations
 #   id: org.explainability.sensitive_top_feature
 #   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11, MEASURE 2.9]
 #   remediation: >-
 #     Retrain without the feature (or its proxies) and recompute the attributions, or record why its
 #     weight is justified as a waiver with an approver.
@@ -159,6 +163,9 @@ checks contains id if some id in duties.owed(ids)
 #   id: org.explainability.per_decision
 #   article: Organisation policy (supports Arts. 13(3)(b)(vii), 86; GDPR Art. 22(3))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.9]
+#     gdpr: [Art. 22(3)]
 #   remediation: >-
 #     Describe explainability.per_decision.method (e.g. "TreeSHAP reason codes, top 4 per decision") and
 #     explainability.per_decision.delivered_to (who sees each explanation).

@@ -76,6 +76,8 @@ examination_gaps contains {"id": examination_id, "msg": msg, "field": "card.ethi
 #   id: art10.2.f.bias_examination
 #   article: Art. 10(2)(f)-(g)
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Run `comply check model_card.yaml --predictions predictions.parquet` (columns in comply.yaml
 #     `fairness:`) so comply computes the per-group numbers, or declare them per feature in
@@ -239,6 +241,8 @@ checks contains "org.fairness.demographic_parity" if {
 #   id: org.fairness.demographic_parity
 #   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Investigate and mitigate the selection-rate gap (re-weighting, threshold per group where lawful,
 #     more representative data), or document why the organisation accepts a different threshold.
@@ -282,6 +286,8 @@ checks contains "org.fairness.equalized_odds" if {
 #   id: org.fairness.equalized_odds
 #   article: Organisation policy (supports Arts. 10(2)(f)-(g), 15)
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Investigate which groups the model errs on more (see the per-group TPR/FPR table) and mitigate,
 #     or document why the organisation accepts a different threshold.
@@ -326,6 +332,8 @@ checks contains "org.fairness.disparate_impact" if {
 #   id: org.fairness.disparate_impact
 #   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Investigate and mitigate the selection-rate gap for the named group, or document why the
 #     organisation accepts a different ratio.
@@ -391,6 +399,8 @@ small_group_findings contains finding if {
 #   id: org.fairness.min_group_size
 #   article: Organisation policy (supports Art. 10(3))
 #   severity: medium
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Evaluate on more data from the small groups, merge groups where that is meaningful, or lower
 #     data.comply.thresholds.min_group_size as a comply.yaml deviation (owner and reason).

@@ -68,6 +68,9 @@ where(item) := sprintf("feature %s (column %d of %s)", [item.name, item.column, 
 #   id: gdpr.art9.special_category_feature
 #   article: GDPR Art. 9(1)-(2)
 #   severity: critical
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.10]
+#     gdpr: [Art. 9]
 #   remediation: >-
 #     Drop the feature, or state its ground in the card entry (features: [{name, special_category_ground:
 #     "Art. 9(2)(a) explicit consent"}]); a feature used only for bias detection takes purpose:
@@ -103,6 +106,9 @@ deny contains result if {
 #   id: gdpr.art5.1.c.direct_identifier
 #   article: GDPR Art. 5(1)(c)
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.10]
+#     gdpr: [Art. 5(1)(c)]
 #   remediation: Remove the identifier from the model's inputs (keep it, if at all, only to join records outside the model).
 deny contains result if {
 	some item in items

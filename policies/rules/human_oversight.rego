@@ -28,6 +28,8 @@ oversight_modes := {"human_in_the_loop", "human_on_the_loop", "human_in_command"
 #   id: art14.human_oversight
 #   article: Art. 14(1)-(4)
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MAP 3.5]
 #   remediation: >-
 #     Declare human_oversight.mode, override: true, stop_mechanism (true or how), the overseeing
 #     roles and their training.

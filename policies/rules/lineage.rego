@@ -56,6 +56,8 @@ shown_version := "(none: model_details.version is missing)" if not current_versi
 #   id: org.lineage.dataset_versions
 #   article: Organisation policy (supports Art. 10(2))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.1]
 #   remediation: >-
 #     Give each dataset `dvc:` (its .dvc file), `path:` (a local file), `sha256:` or `mlflow_digest:`;
 #     when a digest no longer matches, the data changed since it was recorded: re-version it (dvc add).
@@ -88,6 +90,8 @@ deny contains finding if {
 #   id: org.rollback.plan
 #   article: Organisation policy (supports Art. 17(1), 20)
 #   severity: medium
+#   frameworks:
+#     nist-ai-rmf: [MANAGE 2.4, MANAGE 4.1]
 #   remediation: Fill deployment.rollback.{previous_version, procedure_uri}.
 deny contains finding if {
 	some finding in enforced_gaps

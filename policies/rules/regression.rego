@@ -72,6 +72,8 @@ checks contains "org.regression.metrics" if {
 #   id: org.regression.metrics
 #   article: Organisation policy (supports Art. 15(1), (3))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.3]
 #   remediation: >-
 #     Improve the candidate until it matches production, or set a margin for the metric under
 #     comply.yaml regression.margins with the reason in the change ticket.
@@ -114,6 +116,8 @@ checks contains "org.regression.fairness" if {
 #   id: org.regression.fairness
 #   article: Organisation policy (supports Art. 10(2)(f)-(g))
 #   severity: high
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.11]
 #   remediation: >-
 #     Mitigate the new gap (reweighing, thresholds per group, more representative data) before release,
 #     or set a margin under comply.yaml regression.fairness_margins with the reason in the change ticket.
