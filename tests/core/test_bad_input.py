@@ -374,4 +374,5 @@ def test_a_role_list_says_what_is_wrong_with_it(tmp_path: Path, role: str, says:
     assert "\n  role: provider\n" in text
     card = write(tmp_path, "model_card.yaml", text.replace("\n  role: provider\n", f"\n  role: {role}\n"))
     done = comply("classify", str(card))
-    assert_one_line_error(done, f"model_card.yaml:226: {says}")
+    line = text.split("\n  role: provider\n")[0].count("\n") + 2  # the line of `role:` in the card
+    assert_one_line_error(done, f"model_card.yaml:{line}: {says}")
