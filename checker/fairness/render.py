@@ -15,6 +15,10 @@ from checker.fairness.names import DISPARITIES, RATES
 from checker.report.sanitize import neutral_line
 from checker.report.table import Column, TableSpec
 
+TABLE_RATES = tuple(rate for rate in RATES if rate != "f1")
+"""The rates a terminal table shows: with F1 as well the table outgrows 100 columns and rich squeezes its
+headers ("select…"); F1 stays in the JSON document, the HTML report and the thresholds."""
+
 _RATE_HEADERS = {
     "base_rate": "base",
     "selection_rate": "selected",
@@ -55,7 +59,7 @@ def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, 
     columns = [
         Column("group"),
         Column("rows", justify="right"),
-        *(Column(_RATE_HEADERS[rate], justify="right") for rate in RATES),
+        *(Column(_RATE_HEADERS[rate], justify="right") for rate in TABLE_RATES),
         Column("flags"),
     ]
     table = TableSpec(columns, title=f"Fairness by {name} ({source})", title_justify="left")
@@ -65,16 +69,16 @@ def _groups_table(name: str, feature: Mapping[str, Any], document: Mapping[str, 
         table.add_row(
             neutral_line(group),
             str(count) if isinstance(count, int) else "-",
-            *(_number(entry.get(rate)) for rate in RATES),
+            *(_number(entry.get(rate)) for rate in TABLE_RATES),
             ", ".join(entry.get("flags") or []),
         )
     gaps = feature.get("gaps")
     if isinstance(gaps, Mapping) and gaps:
         table.add_section()
-        table.add_row("worst gap", "", *(_number((gaps.get(rate) or {}).get("difference")) for rate in RATES), "")
+        table.add_row("worst gap", "", *(_number((gaps.get(rate) or {}).get("difference")) for rate in TABLE_RATES), "")
         table.caption = "worst gap, lowest -> highest group: " + "; ".join(
             f"{_RATE_HEADERS[rate]} {neutral_line(gap.get('min_group'))} -> {neutral_line(gap.get('max_group'))}"
-            for rate in RATES
+            for rate in TABLE_RATES
             if isinstance(gap := gaps.get(rate), Mapping)
         )
         table.caption_justify = "left"

@@ -45,7 +45,7 @@ def test_fill_rewrites_hand_typed_numbers_and_keeps_every_comment(example: Path)
         + text[end:]
     )
     start = text.index("  source:\n")
-    end = text.index("ethical_considerations:")
+    end = text.index("\nexplainability:\n") + 1  # the evaluation's source block ends where explainability starts
     text = text[:start] + text[end:]
     text = text.replace(
         "  accuracy_metrics:\n    auc: 0.9714\n    accuracy: 0.9195",

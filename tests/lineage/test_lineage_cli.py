@@ -23,6 +23,7 @@ LINEAGE_RULES = (
     "org.deployment.recorded",
 )
 DVC = "data/loan-book-2015-2024.parquet.dvc"
+LOAN_BOOK_SHA256 = "a42d3e3d098840964efb7844295ecb1517665e5f8540b0653047f30980935c95"  # the example card's pin
 
 
 @pytest.fixture
@@ -31,6 +32,9 @@ def example(tmp_path: Path) -> Path:
     target = tmp_path / "credit-scoring"
     shutil.copytree(EXAMPLES / "credit-scoring", target)
     (target / ".git").mkdir()  # the copy is its own repository root: comply.yaml lookup stops here
+    # the example pins its loan book by digest, so that a copy of the card alone still checks; here the
+    # same dataset is pinned by the DVC pointer that lies beside it (data/), as a DVC user would
+    edit(target / "model_card.yaml", f"      sha256: {LOAN_BOOK_SHA256}\n", f"      dvc: {DVC}\n")
     return target
 
 
