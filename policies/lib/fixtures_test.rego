@@ -46,11 +46,11 @@ credit_card := {
 		"datasets": [
 			{
 				"collection_purpose": "loan administration (GDPR Art 6(1)(b)), compatible further use assessed",
-				"dvc": "data/loan-book-2015-2024.parquet.dvc",
 				"name": "loan-book-2015-2024",
 				"preparation": "deduplicated, outliers capped, missing incomes imputed by median per region",
 				"provenance": "internal core-banking system, extracted 2025-01-10",
-				"representativeness": "covers all 14 regions; age and sex distributions within 2 pp of applicants 2024"
+				"representativeness": "covers all 14 regions; age and sex distributions within 2 pp of applicants 2024",
+				"sha256": "a42d3e3d098840964efb7844295ecb1517665e5f8540b0653047f30980935c95"
 			}
 		],
 		"special_category_data": false
