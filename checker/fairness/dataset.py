@@ -18,6 +18,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.evidence.loader import note_input
+from checker.evidence.provenance import file_sha256
 
 DATA_SUFFIXES = (".parquet", ".pq")
 
@@ -57,12 +58,5 @@ def directory_digest(directory: Path, files: list[Path]) -> str:
     """sha256 over the sorted `<sha256>  <relative path>` lines of the data files (1 MiB reads)."""
     listing = hashlib.sha256()
     for path in files:
-        digest = hashlib.sha256()
-        try:
-            with path.open("rb") as handle:
-                while block := handle.read(1 << 20):
-                    digest.update(block)
-        except OSError as err:
-            raise InputError(f"{path}: cannot read: {err.strerror}") from None
-        listing.update(f"{digest.hexdigest()}  {path.relative_to(directory).as_posix()}\n".encode())
+        listing.update(f"{file_sha256(path)}  {path.relative_to(directory).as_posix()}\n".encode())
     return listing.hexdigest()

@@ -13,7 +13,6 @@ is given the same list); in Parquet and JSON Lines, null (and NaN) are missing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pyarrow as pa
 
 from checker.errors import InputError, one_line
 from checker.evidence.loader import file_size
+from checker.evidence.provenance import file_sha256
 from checker.fairness.options import FairnessOptions
 
 FORMATS = {
@@ -62,16 +62,9 @@ def check_file(path: Path) -> int:
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of the predictions file, read in 1 MiB blocks (constant memory; hashlib releases the
-    GIL, so this runs beside the counting pass)."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    return digest.hexdigest()
+    """sha256 of the predictions file (constant memory; hashlib releases the GIL, so this runs beside the
+    counting pass)."""
+    return file_sha256(path)
 
 
 def read_batches(path: Path, fmt: str, options: FairnessOptions, *, stream: bool) -> Iterator[pa.RecordBatch]:
