@@ -1509,8 +1509,6 @@ dropped_for_personal_use(d) if {
 	d.role == "deployer"
 }
 
-duty_keys := {[d.id, d.role] | some d in owed_duties}
-
 # The owed duties as [id, role, group], sorted once: the first of each (id, role) holds its
 # earliest-named group, so the listing needs no search of owed_duties per entry.
 owed_triples := sort({[d.id, d.role, d.group] | some d in owed_duties})
@@ -1562,12 +1560,9 @@ obligations := [o | some o in listed; o.source == "law"]
 
 organisation_rules := [o | some o in listed; o.source == "organisation"]
 
-# The duties comply check judges (the evidence roles'), keyed by id once per decision for
-# comply.lib.duties: `applies(id)`, `due(id)`, `pending(id)`.
-checked_ids := {id | some [id, role] in duty_keys; role in evidence_roles}
-
-# The evidence roles' duties as [id, group], sorted once: the first of each id holds its
-# earliest-named group.
+# The duties comply check judges (the evidence roles'), as [id, group] sorted once: the first of each
+# id holds its earliest-named group. Keyed by id once per decision for comply.lib.duties:
+# `applies(id)`, `due(id)`, `pending(id)`.
 checked_pairs := sort({[d.id, d.group] | some d in owed_duties; d.role in evidence_roles})
 
 checked_obligation_by_id := {id: object.union({"id": id}, t) |
