@@ -49,12 +49,16 @@ due(id) if obligation(id).in_force == true
 # Listed but applicable only from a later date.
 pending(id) if obligation(id).in_force == false
 
+# The helpers below run over every gap and owed id of every package: each reads the table once
+# (`by_id`) and looks ids up in it, instead of calling `due`/`pending`/`applies` per element (in
+# regorus a call or a rule reference costs more than the lookup itself).
+
 # Gaps of duties already in force: the package's `deny`.
-enforced(gaps) := {gap | some gap in gaps; due(gap.id)}
+enforced(gaps) := {gap | by_id := obligation_by_id; some gap in gaps; by_id[gap.id].in_force == true}
 
 # Gaps of duties not yet in force are judged all the same and become warnings, one line each, that
 # say from when the duty applies and what would fail then.
-deferred(gaps) := {deferred_gap(gap, gap.id) | some gap in gaps; pending(gap.id)}
+deferred(gaps) := {deferred_gap(gap, gap.id) | by_id := obligation_by_id; some gap in gaps; by_id[gap.id].in_force == false}
 
 # A gap of a rule dated by duty `duty` (its own id, or the duty it is part of).
 deferred_gap(gap, duty) := object.union(gap, {
@@ -64,14 +68,14 @@ deferred_gap(gap, duty) := object.union(gap, {
 
 # One warning per pending duty, so a duty with complete evidence is still not reported as PASS. It
 # says the evidence would pass; comply.main drops it when the duty has gaps (`deferred`) to show.
-pending_notices(ids) := {pending_notice(id, id) | some id in ids; pending(id)}
+pending_notices(ids) := {pending_notice(id, id) | by_id := obligation_by_id; some id in ids; by_id[id].in_force == false}
 
 pending_notice(id, duty) := {"id": id, "msg": sprintf("%s; would pass", [not_yet_applicable(duty)]), "pending": "would_pass"}
 
 not_yet_applicable(id) := sprintf("not yet applicable until %s (%s timeline)", [obligation(id).applies_from, timeline])
 
 # The ids of `ids` this card owes (the package's `checks`).
-owed(ids) := {id | some id in ids; applies(id)}
+owed(ids) := {id | by_id := obligation_by_id; some id in ids; by_id[id]}
 
 # Evidence helpers shared by the rules packages.
 has_text(value) if {
