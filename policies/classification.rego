@@ -1527,20 +1527,26 @@ transition_date(t, d) := since if {
 	since := transition.applies_from(t, tier, d)
 } else := null
 
-# When duty {id, group} applies under the selected timeline; undefined when the timeline lacks the
-# group (the 5(1)(ba)/(bb) bans exist only as amended), so the duty is not listed.
-timing(id, group) := timing_from(group, transition_date(dates.timeline, {"id": id, "group": group}))
-
-# `since` is the selected timeline's date of the duty, or null when that timeline lacks its group.
+# When a duty of `group` applies under the selected timeline, `since` being that timeline's date of
+# the duty or null; undefined when the timeline lacks the group (the 5(1)(ba)/(bb) bans exist only as
+# amended), so the duty is not listed.
 timing_from(group, since) := {"applies_from": since, "in_force": in_force_now(group, since)} if {
 	since != null
 } else := {"applies_from": null, "in_force": true} if {
 	group == "organisation"
 }
 
-# Both timelines are dated once per entry; the selected one's date is read from them.
-dated(id, role, group) := object.union(entry(id, role, on), timing_from(group, on[dates.timeline])) if {
+# Each [id, group] of the owed duties is dated once per decision (Art 111 asks several questions per
+# date): both timelines' dates, and the selected one's timing. The listing (one entry per id and role)
+# and the judged duties (one per id) read it; a pair whose group the selected timeline lacks has none.
+dating := {[id, group]: {"dates": on, "timing": t} |
+	some [id, _, group] in owed_triples
 	on := timeline_dates(id, group)
+	t := timing_from(group, on[dates.timeline])
+}
+
+dated(id, role, group) := object.union(entry(id, role, d.dates), d.timing) if {
+	d := dating[[id, group]]
 }
 
 entry(id, role, on) := {
@@ -1568,7 +1574,7 @@ checked_pairs := sort({[d.id, d.group] | some d in owed_duties; d.role in eviden
 checked_obligation_by_id := {id: object.union({"id": id}, t) |
 	some i, [id, group] in checked_pairs
 	not repeats_id(i)
-	t := timing(id, group)
+	t := dating[[id, group]].timing
 }
 
 repeats_id(i) if checked_pairs[i - 1][0] == checked_pairs[i][0]

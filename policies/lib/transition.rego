@@ -73,8 +73,8 @@ high_risk_duty(tier, duty) if {
 # A high-risk duty of a legacy system that no significant change and no public-authority use brings
 # under the Regulation: not owed at all (111(2) first sentence).
 suspended(timeline, tier, duty) if {
-	high_risk_duty(tier, duty)
 	legacy_high_risk(timeline)
+	high_risk_duty(tier, duty)
 	unchanged
 	not public_authority_use
 }
@@ -89,7 +89,11 @@ applies_from(timeline, tier, duty) := moved(timeline, tier, duty, data.comply.da
 	not suspended(timeline, tier, duty)
 }
 
-moved(timeline, tier, duty, normal) := later(normal, law(timeline).large_scale_it_deadline) if {
+# Every move needs a market date; most cards have none, and every duty of the listing is dated here
+# twice (both timelines), so that case is answered first.
+moved(timeline, tier, duty, normal) := normal if {
+	not placed_on_market
+} else := later(normal, law(timeline).large_scale_it_deadline) if {
 	high_risk_duty(tier, duty)
 	large_scale_it(timeline)
 } else := law(timeline).public_authority_deadline if {
