@@ -6,6 +6,7 @@ Only the 1-card run is repeated to warm up (.pyc files, page cache). The bundle 
 least-squares line through the medians is that per-card cost (target, issue 17: <= 12 ms). Output goes to
 a pipe (pre-commit, CI) with RUST_BACKTRACE=1 as CI runners set it. With `--before TREE` the same runs of
 an earlier source tree are interleaved with these and its slope printed beside.
+`bench/decision_profile.py` splits one card's decision into the classification and each rules package.
 """
 
 from __future__ import annotations
