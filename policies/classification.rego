@@ -839,6 +839,11 @@ contradiction contains {"fact": "card.ai_act.in_scope_exclusion", "question": qu
 	question := sprintf("purely personal use (Art 2(10)) is claimed, but %s: is the system used professionally? Correct those facts, or withdraw the exclusion", [concat("; ", sort(personal_use_contradictions))])
 }
 
+contradiction contains {"fact": "card.ai_act.significant_change_since", "question": question} if {
+	transition.change_before_placing(ai)
+	question := sprintf("the first significant change in design (ai_act.significant_change_since %s) is dated before the placing on the market (ai_act.placed_on_market %s): which date is wrong? Correct it; Art 111 dates the duties from both", [ai.significant_change_since, ai.placed_on_market])
+}
+
 questions := sort({c.question | some c in contradiction})
 
 missing contains "card.ai_act.derogation" if {

@@ -2938,6 +2938,60 @@ test_legacy_benefits_public_authority if {
 	"2030-08-02" in {o.applies_from | some o in r.obligations; o.id == "art49.1.eu_database_registration"}
 }
 
+case_legacy_credit_change_before_market := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"placed_on_market": "2025-03-01",
+			"profiling": true,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"significant_change_since": "2024-11-01",
+			"use_cases": [
+				"essential_services.creditworthiness"
+			],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Credit scoring on the market since 2025-03-01, its redesign dated 2024-11-01"
+		},
+		"model_details": {
+			"name": "legacy-credit-change-before-market",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_legacy_credit_change_before_market if {
+	r := classify(case_legacy_credit_change_before_market)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == ["annex3.5.b"]
+	ids(r) == ["art4.ai_literacy"]
+	r.missing_facts == ["card.ai_act.significant_change_since"]
+	r.questions == ["the first significant change in design (ai_act.significant_change_since 2024-11-01) is dated before the placing on the market (ai_act.placed_on_market 2025-03-01): which date is wrong? Correct it; Art 111 dates the duties from both"]
+}
+
 case_legacy_credit_change_unstated := {
 	"card": {
 		"ai_act": {

@@ -40,6 +40,16 @@ change_date := changed_on if changed_on else := "0000-01-01"
 
 unchanged if ai.significant_change_since == false
 
+# A significant change in design comes after the placing on the market (111(2)): a change dated
+# earlier in the ai_act facts `facts` contradicts placed_on_market, and comply.classification asks
+# which date is wrong. (A function of the facts: regorus loses this package's Art 111 reasons when
+# comply.classification reads one of its rules, such as placed_on_market, before calling reasons.)
+change_before_placing(facts) if {
+	iso_date(facts.placed_on_market)
+	iso_date(facts.significant_change_since)
+	facts.significant_change_since < facts.placed_on_market
+}
+
 # 111(2): "intended to be used by public authorities"; a deployer type not stated may be one.
 public_authority_use if deployment.deployer_type in {"public_authority", "union_institution"}
 

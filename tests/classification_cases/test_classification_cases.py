@@ -47,7 +47,15 @@ def test_case(path: Path) -> None:
     assert all(o["source"] == "organisation" for o in result["organisation_rules"])
     for role, wanted_ids in expect.get("obligations_of", {}).items():
         assert sorted(o["id"] for o in result["obligations"] if o["role"] == role) == sorted(wanted_ids), role
-    for key in ("missing_facts", "conformity_route", "registration", "declared_tier", "roles", "roles_assumed"):
+    for key in (
+        "missing_facts",
+        "questions",
+        "conformity_route",
+        "registration",
+        "declared_tier",
+        "roles",
+        "roles_assumed",
+    ):
         if key in expect:
             assert result[key] == expect[key], key
     for oid, in_force in expect.get("in_force", {}).items():

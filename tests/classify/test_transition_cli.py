@@ -67,3 +67,19 @@ def test_legacy_credit_scorer_unchanged_since_2025_owes_no_high_risk_duty(tmp_pa
     assert "art14.human_oversight" not in ids and "art4.ai_literacy" in ids
     done = comply("check", str(card), "--format", "json", "--reference-date", "2028-01-01")
     assert "art14.human_oversight" not in statuses(done.stdout)
+
+
+def test_a_significant_change_dated_before_the_placing_on_the_market_is_a_question(tmp_path: Path) -> None:
+    text = (EXAMPLES / "credit-scoring-gaps" / "model_card.yaml").read_text(encoding="utf-8")
+    contradictory = text.replace(
+        "\nai_act:\n", "\nai_act:\n  placed_on_market: 2025-03-01\n  significant_change_since: 2024-11-01\n"
+    )
+    assert contradictory != text
+    card = tmp_path / "model_card.yaml"
+    card.write_text(contradictory, encoding="utf-8")
+    done = comply("classify", str(card), "--reference-date", "2028-01-01")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "tier:             undetermined" in done.stdout
+    assert "questions (the card's own facts contradict a claim" in done.stdout
+    assert "(ai_act.significant_change_since 2024-11-01) is dated before the placing on the market" in done.stdout
+    assert "art111.2" not in done.stdout

@@ -91,7 +91,15 @@ def render_cases() -> str:
             lines.append(f"\tids_of(r, {json.dumps(role)}) == {json.dumps(sorted(wanted_ids))}")
         for oid, date in sorted(expect.get("applies_from", {}).items()):
             lines.append(f"\tapplies_from(r, {json.dumps(oid)}) == {{{json.dumps(date)}}}")
-        for key in ("missing_facts", "conformity_route", "registration", "declared_tier", "roles", "roles_assumed"):
+        for key in (
+            "missing_facts",
+            "questions",
+            "conformity_route",
+            "registration",
+            "declared_tier",
+            "roles",
+            "roles_assumed",
+        ):
             if key in expect:
                 lines.append(f"\tr.{key} == {json.dumps(expect[key])}")
         for oid, in_force in expect.get("in_force", {}).items():
