@@ -27,19 +27,21 @@ checks contains id if {
 	some id in {"gdpr.art9.special_category_feature", "gdpr.art5.1.c.direct_identifier", "org.features.prohibited"}
 }
 
-matches(key, term) if contains(sprintf("_%s_", [key]), sprintf("_%s_", [term]))
+matches(key, term) if contains(padded(key), padded(term))
 
-categories(key) := {category |
-	some category, terms in lists.special_categories
-	some term in terms
-	matches(key, term)
-}
+padded(text) := sprintf("_%s_", [text])
 
-identifier_kinds(key) := {kind |
-	some kind, terms in lists.direct_identifiers
-	some term in terms
-	matches(key, term)
-}
+# Every feature is matched against every term: the terms are padded once per decision, a key once per
+# feature, and each feature's categories are found once for the rules that read them.
+special_terms := [[category, padded(term)] | some category, terms in lists.special_categories; some term in terms]
+
+identifier_terms := [[kind, padded(term)] | some kind, terms in lists.direct_identifiers; some term in terms]
+
+categories(key) := {category | padded_key := padded(key); some [category, term] in special_terms; contains(padded_key, term)}
+
+identifier_kinds(key) := {kind | padded_key := padded(key); some [kind, term] in identifier_terms; contains(padded_key, term)}
+
+item_categories := {i: categories(item.key) | some i, item in items}
 
 prohibited_entries(key) := [entry | some entry in lists.prohibited; matches(key, entry.term)]
 
@@ -76,9 +78,9 @@ where(item) := sprintf("feature %s (column %d of %s)", [item.name, item.column, 
 #     "Art. 9(2)(a) explicit consent"}]); a feature used only for bias detection takes purpose:
 #     bias_detection and data_governance.special_category_safeguards (AI Act Art 10(5)).
 deny contains result if {
-	some item in items
+	some i, item in items
 	not for_bias_detection(item)
-	found := categories(item.key)
+	found := item_categories[i]
 	count(found) > 0
 	not states_art9_ground(item)
 	msg := sprintf("%s is special-category personal data (%s, GDPR Art 9(1)) used for decisions, and its card entry states no Art 9(2) ground", [where(item), concat(", ", sort(found))])
@@ -86,9 +88,9 @@ deny contains result if {
 }
 
 deny contains result if {
-	some item in items
+	some i, item in items
 	for_bias_detection(item)
-	found := categories(item.key)
+	found := item_categories[i]
 	count(found) > 0
 	not duties.has_text(object.get(governance, "special_category_safeguards", null))
 	msg := sprintf("%s is special-category personal data (%s) kept for bias detection without the AI Act Art 10(5) safeguards documented (data_governance.special_category_safeguards)", [where(item), concat(", ", sort(found))])
