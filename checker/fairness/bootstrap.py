@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def bootstrap_intervals(
-    cells: NDArray[np.int64],
+    cells: NDArray[np.int64] | list[list[int]],
     *,
     iterations: int,
     seed: int,
@@ -36,10 +36,10 @@ def bootstrap_intervals(
 ) -> dict[str, dict[str, Any]]:
     """Percentile intervals of every disparity metric of one feature.
 
-    `cells` is the (groups, >=4) array of (tn, fp, fn, tp, ...) counts; `stream` separates the random
-    streams of the features of one run.
+    `cells` is the (groups, >=4) array (or rows) of (tn, fp, fn, tp, ...) counts; `stream` separates the
+    random streams of the features of one run.
     """
-    confusion = cells[:, :4]
+    confusion = np.asarray(cells, dtype=np.int64)[:, :4]
     groups = confusion.shape[0]
     total = int(confusion.sum())
     rng = np.random.default_rng([seed, stream])

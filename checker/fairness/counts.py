@@ -25,15 +25,13 @@ import pyarrow as pa
 
 from checker.errors import InputError
 from checker.fairness.arrays import dictionary_encode, filled, is_numeric, validity, values
+from checker.fairness.document import CELLS, EXCLUDED, Unit, UnitCounts
 from checker.fairness.labels import binarize
 from checker.fairness.options import MISSING_GROUP, FairnessOptions, label_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-CELLS = ("tn", "fp", "fn", "tp", "excluded")
-"""Cell order: cell index = 2 * y_true + y_pred for valid rows, 4 for excluded rows."""
-EXCLUDED = 4
 PRED_FROM_SCORE = "__comply_pred"
 """Pre-aggregated batches (DuckDB): `score >= threshold` as 0/1 when there is no y_pred column."""
 SCORE_SUM = "__comply_score_sum"
@@ -46,27 +44,6 @@ _MARGIN_LIMIT = 1 << 20
 """Widest intersection (in cells) whose counts also give the single features' counts as margins."""
 _UNIT_LIMIT = 1 << 24
 """Most cells (groups x 5) an analysis unit may have: more groups than anyone could review."""
-
-Unit = tuple[int, ...]
-"""Indices into `options.sensitive` of the features one analysis covers."""
-
-
-@dataclass
-class UnitCounts:
-    """The counts of one analysis unit, groups in sorted order (missing last).
-
-    `cells[g] = (tn, fp, fn, tp, excluded)` for group `g`; `score_sum[g]` sums the score of the
-    group's non-excluded rows (None without a score column).
-    """
-
-    features: tuple[str, ...]
-    groups: list[tuple[str | None, ...]]
-    cells: NDArray[np.int64]
-    score_sum: NDArray[np.float64] | None
-
-    def group_name(self, index: int) -> str:
-        """`Female`, or `Female & African-American` for an intersection; missing is `<missing>`."""
-        return " & ".join(MISSING_GROUP if value is None else value for value in self.groups[index])
 
 
 @dataclass
@@ -289,8 +266,8 @@ class Counter:
             results[unit] = UnitCounts(
                 features=features,
                 groups=[group for group, keep in zip(groups, seen, strict=True) if keep],
-                cells=ordered[seen],
-                score_sum=None if ordered_sums is None else ordered_sums[seen],
+                cells=ordered[seen].tolist(),
+                score_sum=None if ordered_sums is None else ordered_sums[seen].tolist(),
             )
         return results
 

@@ -42,64 +42,65 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-
-if TYPE_CHECKING:
-    from numpy.typing import NDArray
+from typing import Any
 
 from checker.fairness.names import DISPARITIES, RATES
 
+Cells = Sequence[Sequence[int]]
+"""Per-group counts, one row per group: (tn, fp, fn, tp, ...) as Python ints."""
 
-def rates(cells: NDArray[np.int64]) -> dict[str, NDArray[np.float64]]:
-    """Every per-group rate from an (groups, >=4) array of (tn, fp, fn, tp, ...) counts.
+
+def rates(cells: Cells) -> dict[str, list[float]]:
+    """Every per-group rate from rows of (tn, fp, fn, tp, ...) counts.
 
     Rows with n = 0 give NaN (the caller reports them as undefined); zero denominators otherwise
-    give 0.0 as fairlearn does.
+    give 0.0 as fairlearn does. Plain Python on integer counts: each rate is one correctly rounded
+    division of two exact integers, the same float numpy's float64 division gives, and a fairness
+    document has at most a few thousand groups, so this needs no numpy (nor its import).
     """
-    tn, fp, fn, tp = (cells[:, index].astype(np.float64) for index in range(4))
-    n = tn + fp + fn + tp
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = {
-            "base_rate": (tp + fn) / n,
-            "selection_rate": (tp + fp) / n,
-            "tpr": _zero_if_undefined(tp, tp + fn),
-            "fpr": _zero_if_undefined(fp, fp + tn),
-            "fnr": _zero_if_undefined(fn, tp + fn),
-            "tnr": _zero_if_undefined(tn, fp + tn),
-            "precision": _zero_if_undefined(tp, tp + fp),
-            "accuracy": (tp + tn) / n,
-            "f1": _zero_if_undefined(2 * tp, 2 * tp + fp + fn),
-        }
-        result["recall"] = result["tpr"].copy()
-    empty = n == 0
-    if empty.any():
-        for values in result.values():
-            values[empty] = np.nan
+    columns = list(zip(*map(_row_rates, cells), strict=True)) if cells else [() for _ in RATES]
+    result = {name: list(column) for name, column in zip(RATES, columns, strict=True)}
+    result["recall"] = list(result["tpr"])
     return result
 
 
-def _zero_if_undefined(numerator: NDArray[np.float64], denominator: NDArray[np.float64]) -> NDArray[np.float64]:
-    out = np.zeros_like(numerator)
-    np.divide(numerator, denominator, out=out, where=denominator > 0)
-    return out
+_UNDEFINED = (math.nan,) * len(RATES)
+
+
+def _row_rates(row: Sequence[int]) -> tuple[float, ...]:
+    """One group's rates in `RATES` order."""
+    tn, fp, fn, tp = row[0], row[1], row[2], row[3]
+    n = tn + fp + fn + tp
+    if n == 0:
+        return _UNDEFINED
+    positives, negatives, predicted, errors = tp + fn, fp + tn, tp + fp, 2 * tp + fp + fn
+    return (
+        positives / n,
+        predicted / n,
+        tp / positives if positives else 0.0,
+        fp / negatives if negatives else 0.0,
+        fn / positives if positives else 0.0,
+        tn / negatives if negatives else 0.0,
+        tp / predicted if predicted else 0.0,
+        (tp + tn) / n,
+        2 * tp / errors if errors else 0.0,
+    )
 
 
 class Spread:
-    """max, min, difference and ratio of one rate over groups (NaN entries, i.e. empty groups, skipped)."""
+    """max, min, difference and ratio of one rate over groups (NaN entries, i.e. empty groups, skipped);
+    the first group holding the max (min) is the one named, as numpy's argmax (argmin) picks it."""
 
     __slots__ = ("high", "high_index", "low", "low_index")
 
-    def __init__(self, values: NDArray[np.float64]) -> None:
-        present = np.flatnonzero(~np.isnan(values))
-        if present.size == 0:
+    def __init__(self, values: Sequence[float]) -> None:
+        present = [index for index, value in enumerate(values) if not math.isnan(value)]
+        if not present:
             self.high = self.low = math.nan
             self.high_index = self.low_index = -1
             return
-        chosen = values[present]
-        self.high_index = int(present[int(np.argmax(chosen))])
-        self.low_index = int(present[int(np.argmin(chosen))])
+        self.high_index = max(present, key=values.__getitem__)
+        self.low_index = min(present, key=values.__getitem__)
         self.high = float(values[self.high_index])
         self.low = float(values[self.low_index])
 
@@ -115,7 +116,7 @@ class Spread:
 
 
 def disparities(
-    group_rates: Mapping[str, NDArray[np.float64]],
+    group_rates: Mapping[str, Sequence[float]],
     names: Sequence[str],
     reference: int | None = None,
 ) -> dict[str, dict[str, Any]]:
@@ -170,7 +171,7 @@ def _equalized_odds_ratio(tpr: Spread, fpr: Spread, names: Sequence[str]) -> dic
 
 
 def _disparate_impact(
-    selection_rates: NDArray[np.float64], spread: Spread, names: Sequence[str], reference: int | None
+    selection_rates: Sequence[float], spread: Spread, names: Sequence[str], reference: int | None
 ) -> dict[str, Any]:
     if reference is None:
         return _entry(spread.ratio, "selection_rate", spread, names)
@@ -190,7 +191,7 @@ def _disparate_impact(
     return entry
 
 
-def gaps(group_rates: Mapping[str, NDArray[np.float64]], names: Sequence[str]) -> dict[str, dict[str, Any]]:
+def gaps(group_rates: Mapping[str, Sequence[float]], names: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The worst gap of every per-group rate: which groups are highest and lowest, by how much."""
     result: dict[str, dict[str, Any]] = {}
     for rate in RATES:
@@ -209,12 +210,25 @@ def gaps(group_rates: Mapping[str, NDArray[np.float64]], names: Sequence[str]) -
     return result
 
 
-def metric_values(cells: NDArray[np.int64], reference: int | None = None) -> dict[str, float]:
-    """Just the disparity values (NaN when undefined) for one set of group counts: what the
-    bootstrap recomputes for every resample."""
-    group_rates = rates(cells)
-    names = [str(index) for index in range(len(cells))]
+def metric_values(cells: Any, reference: int | None = None) -> dict[str, float]:
+    """Just the disparity values (NaN when undefined) for one set of group counts (rows of ints, or a
+    numpy array of them): what the bootstrap recomputes for every resample, so only the three rates
+    the disparities compare are computed (as `rates` computes them)."""
+    rows: Cells = cells.tolist() if hasattr(cells, "tolist") else cells
+    selection, tpr, fpr = (list(column) for column in zip(*map(_compared_rates, rows), strict=True))
+    group_rates = {"selection_rate": selection, "tpr": tpr, "fpr": fpr}
+    names = [str(index) for index in range(len(rows))]
     return {
         name: (math.nan if entry["value"] is None else float(entry["value"]))
         for name, entry in disparities(group_rates, names, reference).items()
     }
+
+
+def _compared_rates(row: Sequence[int]) -> tuple[float, float, float]:
+    """selection_rate, tpr and fpr of one group, exactly as `_row_rates` gives them."""
+    tn, fp, fn, tp = row[0], row[1], row[2], row[3]
+    n = tn + fp + fn + tp
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    positives, negatives = tp + fn, fp + tn
+    return (tp + fp) / n, tp / positives if positives else 0.0, fp / negatives if negatives else 0.0

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from checker.fairness.counts import EXCLUDED, Counter, encode_groups
+from checker.fairness.counts import Counter, encode_groups
+from checker.fairness.document import EXCLUDED
 from checker.fairness.metrics import Spread
 from checker.fairness.options import MISSING_GROUP, FairnessOptions
 
@@ -115,10 +116,7 @@ def add_auc(document: dict[str, Any], auc: GroupAuc) -> None:
         for group, entry in groups.items():
             entry["roc_auc"] = values.get(group) if entry["count"] > 0 else None
         names = list(groups)
-        array = np.asarray(
-            [np.nan if groups[group]["roc_auc"] is None else groups[group]["roc_auc"] for group in names]
-        )
-        spread = Spread(array)
+        spread = Spread([math.nan if groups[group]["roc_auc"] is None else groups[group]["roc_auc"] for group in names])
         if spread.low_index >= 0:
             feature["gaps"]["roc_auc"] = {
                 "difference": spread.difference,

@@ -3,7 +3,9 @@
 Two ways, the same batches: `memory` reads CSV and JSON Lines whole with Arrow's multi-threaded
 readers (fast, memory grows with the file), `stream` yields `batch_rows` rows at a time (memory bounded
 by the batch, not the file). Parquet is read batch by batch either way (`read_ahead`), which is both
-faster and smaller. Nothing here imports pandas (see `arrays`): `ParquetFile`, not `pyarrow.dataset`. Only the named columns are read. Sensitive columns of CSV files are read as text, so a
+faster and smaller. Nothing here imports pandas (see `arrays`): `ParquetFile`, not `pyarrow.dataset`;
+and pyarrow itself is imported by the readers only, so telling a file's format, its size and its digest
+costs no import (a small CSV is counted without Arrow: `small_csv`). Only the named columns are read. Sensitive columns of CSV files are read as text, so a
 group is named exactly as written; Parquet string columns are read dictionary-encoded, which hands
 the counting pass its group codes without hashing.
 
@@ -15,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from checker.errors import InputError, one_line
 from checker.evidence.loader import file_size
 from checker.evidence.provenance import file_sha256
 from checker.fairness.options import FairnessOptions
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 FORMATS = {
     ".csv": "csv",
@@ -69,6 +73,8 @@ def file_digest(path: Path) -> str:
 
 def read_batches(path: Path, fmt: str, options: FairnessOptions, *, stream: bool) -> Iterator[pa.RecordBatch]:
     """Yield the named columns of `path` as record batches (whole file first unless `stream`)."""
+    import pyarrow as pa
+
     reader = _READERS[fmt]
     try:
         yield from reader(path, options, stream)
@@ -90,6 +96,7 @@ def check_columns(path: Path, present: list[str], options: FairnessOptions) -> N
 def _parquet(path: Path, options: FairnessOptions, stream: bool) -> Iterator[pa.RecordBatch]:
     """`ParquetFile` rather than `pyarrow.dataset`: the dataset module imports pandas, which alone
     costs more than reading a million rows."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -150,6 +157,7 @@ def read_ahead(batches: Iterator[pa.RecordBatch], depth: int = 2) -> Iterator[pa
 
 # -- CSV -----------------------------------------------------------------------------------------
 def _csv_options(path: Path, options: FairnessOptions) -> tuple[object, object, object]:
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     header = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 20))

@@ -1,24 +1,30 @@
 """Small, plainly written CSV predictions counted in Python: no numpy, no Arrow, the same numbers.
 
 `comply check` recomputes a card's evaluation from the predictions file `comply card fill` recorded
-(`checker.evidence.evaluation`). Such a file is usually a few thousand rows, and importing numpy and
-pyarrow to read it costs several times what the rest of a cold check does (150-500 ms against a few
-milliseconds of counting). `count_small_csv` reads the file the way the Arrow path does and returns the
-per-group confusion counts, the row count, the file's sha256 and the (label, score) pairs; or None
+(`checker.evidence.evaluation`), and its fairness evidence from the predictions comply.yaml names
+(`checker.fairness.compute.compute_fairness`). Such a file is usually a few thousand rows, and
+importing numpy and pyarrow to read it costs several times what the rest of a cold check does (150-500
+ms against a few milliseconds of counting). `count_small_csv` reads the file the way the Arrow path
+does and returns the per-group confusion counts and score sums, the row count, the file's sha256 and
+the (label, score) pairs; `SmallCounts.result()` hands the counts to `document.build_document` exactly as
+the Arrow path's `counts.Counter` does, so the fairness document is the same one. It returns None
 whenever it cannot be sure the Arrow path would read the file the same way, and the caller takes that
 path, which also words every error. It declines:
 
 - a file over `MAX_BYTES`, not UTF-8, with a byte-order mark, a quote, a carriage return, a blank line,
   a repeated column name or a row whose field count differs from the header's;
-- options beyond columns and threshold (positive labels, counts tables, intersections, reference
-  groups, an engine or format other than the default CSV reading);
+- options beyond columns, threshold, reference groups, group-size limits and bootstrap (positive
+  labels, counts tables, intersections, ROC AUC, row filters, an engine or format other than the
+  default CSV reading);
 - a label or prediction other than exactly `0` or `1` (so Arrow reads the column as int64 0/1), a score
   that is not a plain finite decimal number (`-12`, `0.45`, `1e-3`; no null token, no `+`, no `.5`);
 - a sensitive column whose every value is missing, a value literally named `<missing>`, or more groups
   than `max_groups` (each an error on the Arrow path).
 
 Sensitive values are text as written; the CSV null tokens (`readers.NULL_TOKENS`) are the missing group,
-as on the Arrow path. tests/fairness/test_small_csv.py holds both paths to identical output.
+as on the Arrow path. A group's score sum adds its rows' scores in file order, as `np.bincount` does
+over the one batch Arrow reads a file this small in, so mean scores are the same floats.
+tests/fairness/test_small_csv.py holds both paths to identical output.
 """
 
 from __future__ import annotations
@@ -32,14 +38,16 @@ from itertools import compress
 from operator import itemgetter
 from pathlib import Path
 
+from checker.fairness.document import Unit, UnitCounts
 from checker.fairness.options import MISSING_GROUP, FairnessOptions
+from checker.fairness.readers import NULL_TOKENS as READER_NULL_TOKENS
 
 MAX_BYTES = 1 << 20
 """Largest file read here: well inside one block of the Arrow reader (whose type inference works per
 block), and where counting in Python still takes only milliseconds."""
 
-NULL_TOKENS = frozenset(("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null"))
-"""`checker.fairness.readers.NULL_TOKENS` (that module imports pyarrow); a test keeps them equal."""
+NULL_TOKENS = frozenset(READER_NULL_TOKENS)
+"""The CSV fields every engine reads as missing."""
 
 _NUMBERS = re.compile(r"(?:-?(?:[0-9]{1,15}|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+|[0-9]+\.[0-9]+)\n)*")
 """A column of plain decimal numbers, one per line: an integer has at most 15 digits, so it is exact as a
@@ -48,15 +56,36 @@ float64 (Arrow reads an integer column as int64, then casts)."""
 
 @dataclass(frozen=True)
 class SmallCounts:
-    """What the evaluation needs from the file: rows, digest, per-group cells and (label, score) pairs.
+    """What the evaluation and the fairness document need from the file: rows, digest, per-group
+    cells and score sums, and (label, score) pairs.
 
-    `groups[column][name] = [tn, fp, fn, tp]`, names as `UnitCounts.group_name` gives them.
+    `groups[column][name] = [tn, fp, fn, tp]` and `score_sums[column][name]` (None without a score
+    column), names as `UnitCounts.group_name` gives them; `features` lists the sensitive columns in
+    the options' order.
     """
 
     rows: int
     sha256: str
     groups: dict[str, dict[str, list[int]]]
     scored: list[tuple[float, int]] | None
+    score_sums: dict[str, dict[str, float]] | None = None
+    features: tuple[str, ...] = ()
+
+    def result(self) -> dict[Unit, UnitCounts]:
+        """Each feature's counts as `counts.Counter.result` gives them: groups sorted by name, the
+        missing group last, cells (tn, fp, fn, tp, excluded) with no excluded rows (the file has none)."""
+        units: dict[Unit, UnitCounts] = {}
+        for index, column in enumerate(self.features):
+            counted = self.groups[column]
+            names = sorted(counted, key=lambda name: (name == MISSING_GROUP, name))
+            sums = None if self.score_sums is None else self.score_sums[column]
+            units[(index,)] = UnitCounts(
+                features=(column,),
+                groups=[(None if name == MISSING_GROUP else name,) for name in names],
+                cells=[[*counted[name], 0] for name in names],
+                score_sum=None if sums is None else [sums[name] for name in names],
+            )
+        return units
 
 
 def count_small_csv(path: Path, options: FairnessOptions) -> SmallCounts | None:
@@ -102,13 +131,17 @@ def count_small_csv(path: Path, options: FairnessOptions) -> SmallCounts | None:
         return None
     cells = list(map(_cell, labels, predictions))
     groups: dict[str, dict[str, list[int]]] = {}
+    sums: dict[str, dict[str, float]] | None = None if scores is None else {}
     for column in options.sensitive:
-        counted = _groups(_column(rows, position[column]), cells, options.max_groups)
-        if counted is None:
+        names = _names(_column(rows, position[column]), options.max_groups)
+        if names is None:
             return None
-        groups[column] = counted
+        groups[column] = _groups(names, cells)
+        if sums is not None and scores is not None:
+            sums[column] = _score_sums(names, scores)
     scored = None if scores is None else list(zip(scores, labels, strict=True))
-    return SmallCounts(len(rows), hashlib.sha256(data).hexdigest(), groups, scored)
+    digest = hashlib.sha256(data).hexdigest()
+    return SmallCounts(len(rows), digest, groups, scored, sums, tuple(options.sensitive))
 
 
 def area_under_roc(scored: list[tuple[float, int]]) -> float | None:
@@ -137,7 +170,8 @@ def _plain_options(options: FairnessOptions) -> bool:
         and not options.positive_label
         and not options.pred_positive_label
         and not options.intersections
-        and not options.reference_groups
+        and not options.auc
+        and not options.filtered
         and options.engine in ("auto", "memory")
         and options.file_format in (None, "csv")
     )
@@ -175,18 +209,31 @@ def _scores(values: list[str]) -> list[float] | None:
     return numbers if all(map(math.isfinite, numbers)) else None
 
 
-def _groups(values: list[str], cells: list[int], max_groups: int) -> dict[str, list[int]] | None:
-    names: list[str | None] = [None if value in NULL_TOKENS else value for value in values]
-    if MISSING_GROUP in names:
+def _names(values: list[str], max_groups: int) -> list[str] | None:
+    """Each row's group name (the CSV null tokens are the missing group), or None where the Arrow path
+    would refuse the column: a value literally `<missing>`, no value at all, more than `max_groups`."""
+    if MISSING_GROUP in values:
         return None
-    present = len(set(names) - {None})
+    names = [MISSING_GROUP if value in NULL_TOKENS else value for value in values]
+    present = len(set(names) - {MISSING_GROUP})
     if not present or present > max_groups:
         return None
+    return names
+
+
+def _groups(names: list[str], cells: list[int]) -> dict[str, list[int]]:
     counted: dict[str, list[int]] = {}
     for (name, cell), count in Counter(zip(names, cells, strict=True)).items():
-        key = MISSING_GROUP if name is None else name
-        found = counted.get(key)
+        found = counted.get(name)
         if found is None:
-            found = counted[key] = [0, 0, 0, 0]
+            found = counted[name] = [0, 0, 0, 0]
         found[cell] += count
     return counted
+
+
+def _score_sums(names: list[str], scores: list[float]) -> dict[str, float]:
+    """Each group's sum of scores, added in row order from 0.0 (as `np.bincount` with weights adds)."""
+    sums = dict.fromkeys(names, 0.0)
+    for name, score in zip(names, scores, strict=True):
+        sums[name] += score
+    return sums

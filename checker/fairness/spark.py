@@ -251,7 +251,7 @@ def fairness_on_spark(
 ) -> dict[str, Any]:
     """The fairness document for Parquet at `location` (or a catalog `table`), counted on Spark."""
     from checker.evidence.provenance import display_path, tool_version
-    from checker.fairness.compute import add_filter_provenance, build_document
+    from checker.fairness.document import add_filter_provenance, build_document
 
     if options.count_column is not None:
         raise UsageError("a counts table is already counted: read it without --engine spark")

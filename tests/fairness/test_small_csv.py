@@ -2,9 +2,11 @@
 
 Every generated file is evaluated twice, once as `comply check` does (the small path first) and once with
 the small path switched off: the two results must be equal, or the small path must have declined (it
-never answers where the Arrow path raises). Plain files must be taken by the small path, so the
-comparison is not vacuous; and a cold `comply check` of the credit-scoring card imports neither numpy
-nor pyarrow.
+never answers where the Arrow path raises). The same holds for the whole fairness document
+(`compute_fairness`: every rate, disparity, gap, flag, mean score, bootstrap interval and the
+provenance), byte for byte as JSON, or the same error. Plain files must be taken by the small path, so
+the comparison is not vacuous; and a cold `comply check` of the credit-scoring card, with its comply.yaml
+or without, imports neither numpy nor pyarrow.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 from checker.errors import ComplyError
 from checker.evidence import evaluation
 from checker.fairness import small_csv
+from checker.fairness.compute import compute_fairness
 from checker.fairness.options import FairnessOptions
 from checker.fairness.readers import NULL_TOKENS
 from tests.conftest import EXAMPLES, ROOT
@@ -106,6 +109,65 @@ def test_small_path_equals_the_arrow_path_or_declines(tmp_path: Path, name: str,
     assert taken > (30 if odd == 0.0 else 0)
 
 
+def document(path: Path, options: FairnessOptions, *, small: bool) -> str:
+    """The fairness document as JSON, or the error's text; small=False switches the small path off."""
+    original = small_csv.count_small_csv
+    if not small:
+        small_csv.count_small_csv = lambda *args, **kwargs: None  # type: ignore[assignment]
+    try:
+        return json.dumps(compute_fairness(path, options))
+    except ComplyError as err:
+        return f"error: {err}"
+    finally:
+        small_csv.count_small_csv = original  # type: ignore[assignment]
+
+
+DOCUMENT_OPTIONS = {
+    **OPTIONS,
+    "reference group": FairnessOptions(
+        y_true="y", y_pred="p", score="score", sensitive=("sex", "age"), reference_groups=(("sex", "female"),)
+    ),
+    "reference group absent": FairnessOptions(
+        y_true="y", y_pred="p", sensitive=("sex",), reference_groups=(("sex", "nobody"),)
+    ),
+    "bootstrap and sizes": FairnessOptions(
+        y_true="y", y_pred="p", sensitive=("sex", "age"), bootstrap=50, seed=3, min_group_size=5, max_groups=4
+    ),
+}
+
+
+@pytest.mark.parametrize("odd", [0.0, 0.05])
+@pytest.mark.parametrize("name", sorted(DOCUMENT_OPTIONS))
+def test_small_path_gives_the_arrow_paths_fairness_document(tmp_path: Path, name: str, odd: float) -> None:
+    rng = random.Random(f"document-{name}-{odd}")
+    options = DOCUMENT_OPTIONS[name]
+    taken = 0
+    for case in range(40):
+        path = tmp_path / f"case{case}.csv"
+        path.write_text(generated(rng, odd), encoding="utf-8")
+        arrow = document(path, options, small=False)
+        if small_csv.count_small_csv(path, options) is None:
+            assert odd or arrow.startswith("error:"), path.read_text()
+            continue
+        taken += 1
+        assert document(path, options, small=True) == arrow, path.read_text()
+    assert taken > (20 if odd == 0.0 else 0)
+
+
+def test_the_credit_scoring_fairness_evidence_takes_the_small_path_with_the_same_document() -> None:
+    """The options of the example's comply.yaml: both sensitive features, a score, a reference group."""
+    options = FairnessOptions(
+        y_true="defaulted",
+        y_pred="declined",
+        score="score",
+        sensitive=("sex", "age_band"),
+        reference_groups=(("sex", "male"),),
+    )
+    path = CREDIT / "evidence" / "predictions.csv"
+    assert small_csv.count_small_csv(path, options) is not None
+    assert document(path, options, small=True) == document(path, options, small=False)
+
+
 def test_the_credit_scoring_predictions_take_the_small_path_with_the_same_numbers() -> None:
     options = FairnessOptions(y_true="defaulted", y_pred="declined", score="score", sensitive=("sex", "age_band"))
     path = CREDIT / "evidence" / "predictions.csv"
@@ -118,8 +180,10 @@ def test_the_credit_scoring_predictions_take_the_small_path_with_the_same_number
     [
         FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), positive_label=("1",)),
         FairnessOptions(y_true="y", y_pred="p", sensitive=("sex", "age"), intersections=True),
-        FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), reference_groups=(("sex", "male"),)),
         FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), engine="stream"),
+        FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), engine="duckdb"),
+        FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), where="sex = 'male'"),
+        FairnessOptions(y_true="y", y_pred="p", score="score", sensitive=("sex",), auc=True),
         FairnessOptions(y_true="y", y_pred="p", sensitive=("sex",), max_groups=1),
     ],
 )
@@ -148,6 +212,16 @@ with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 print(code, sorted(name for name in ("numpy", "pyarrow", "pandas") if name in sys.modules))
 """
+
+
+def test_checking_the_credit_scoring_example_with_its_config_imports_neither_numpy_nor_pyarrow(tmp_path: Path) -> None:
+    """The example as a user runs it: its comply.yaml computes fairness from the predictions file."""
+    example = tmp_path / "credit-scoring"
+    shutil.copytree(CREDIT, example)
+    command = [sys.executable, "-c", PROBE, "check", str(example / "model_card.yaml"), "--format", "json"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "[]"]
 
 
 def test_checking_a_card_with_a_recorded_source_imports_neither_numpy_nor_pyarrow(tmp_path: Path) -> None:
