@@ -24,7 +24,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,6 +191,8 @@ def _stage(path: Path, target: str, text: str) -> str:
         os.makedirs(folder, exist_ok=True)
     except OSError as err:
         raise UsageError(f"{path}: cannot create its folder: {err.strerror or err}") from None
+    import tempfile  # only when writing a file: a check printing its report never pays for it
+
     descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
