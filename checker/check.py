@@ -63,6 +63,7 @@ class Session:
     cards: tuple[tuple[Path, Config], ...] = ()
     configs: Configs = field(default_factory=Configs)
     waiver_sets: Mapping[Path | None, WaiverSet] = field(default_factory=dict)
+    mlflow_tracking_uri: str | None = None
 
     def waivers_for(self, config: Config) -> WaiverSet:
         return self.waiver_sets.get(_config_key(config), self.waivers)
@@ -98,7 +99,15 @@ def open_session(request: CheckRequest) -> Session:
         if key not in waiver_sets:
             waiver_sets[key] = load_waivers(card_config, context.judging_today, bundle.metadata, bundle.data)
     return Session(
-        config, bundle, engine, context, waiver_sets[_config_key(config)], tuple(cards), configs, waiver_sets
+        config,
+        bundle,
+        engine,
+        context,
+        waiver_sets[_config_key(config)],
+        tuple(cards),
+        configs,
+        waiver_sets,
+        request.mlflow_tracking_uri,
     )
 
 
@@ -202,7 +211,15 @@ def check_card(
 ) -> CardResult:
     """One card judged with its own config (default: the run's) and the evidence named for it."""
     chosen = config if config is not None else session.config
-    assembled = assemble(path, evidence, session.context, chosen, card_format=card_format, run=run)
+    assembled = assemble(
+        path,
+        evidence,
+        session.context,
+        chosen,
+        card_format=card_format,
+        run=run,
+        mlflow_tracking_uri=session.mlflow_tracking_uri,
+    )
     decision = session.engine.evaluate(assembled.document)
     results = tuple(_rule_result(raw, session.bundle.metadata, assembled) for raw in decision["results"])
     details = assembled.document["card"].get("model_details")

@@ -111,7 +111,11 @@ def read_config(path: Path) -> Config:
         candidate = Path(value)
         return candidate if candidate.is_absolute() else base / candidate
 
-    evidence = {kind: resolve(value) for kind, value in (data.get("evidence") or {}).items()}
+    def resolve_evidence(value: str) -> Path:
+        """A path relative to comply.yaml, or an MLflow URI as written (a `models:/` baseline)."""
+        return Path(value) if value.startswith(("models:/", "runs:/")) else resolve(value)
+
+    evidence = {kind: resolve_evidence(value) for kind, value in (data.get("evidence") or {}).items()}
     return Config(
         path=path,
         thresholds=dict(data.get("thresholds") or {}),

@@ -103,8 +103,15 @@ def register(app: typer.Typer) -> None:
         baseline: list[str] = typer.Option(
             [],
             "--baseline",
-            help="The production model's numbers: a previous comply JSON report or a metrics file (YAML/JSON)."
-            + _PER_CARD,
+            help="The production model's numbers: a previous comply JSON report, a metrics file (YAML/JSON), "
+            "or models:/NAME@ALIAS (its run's metrics, through MLflow)." + _PER_CARD,
+            metavar="[CARD=]PATH",
+        ),
+        model: list[str] = typer.Option(
+            [],
+            "--model",
+            help="An MLflow model whose signature lists the features: its directory, its MLmodel file, "
+            "or models:/NAME@ALIAS, runs:/RUN_ID/PATH." + _PER_CARD,
             metavar="[CARD=]PATH",
         ),
         card_format: Optional[str] = typer.Option(
@@ -215,6 +222,7 @@ def register(app: typer.Typer) -> None:
                     predictions=predictions,
                     explanations=explanations,
                     baseline=baseline,
+                    model=model,
                     audit_expect_head=expect_head,
                     audit_continues=continues,
                 ),

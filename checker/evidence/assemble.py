@@ -34,12 +34,13 @@ class EvidencePaths:
     counts: Path | None = None
     explanations: Path | None = None
     baseline: Path | None = None
+    model: Path | None = None
     audit_expect_head: str | None = None
     audit_continues: str | None = None
 
     def resolve(self, config: Config) -> dict[str, Path]:
         chosen = {kind: path for kind, path in config.evidence.items()}
-        for kind in ("fairness", "logging", "audit_log", "predictions", "counts", "explanations", "baseline"):
+        for kind in ("fairness", "logging", "audit_log", "predictions", "counts", "explanations", "baseline", "model"):
             value = getattr(self, kind)
             if value is not None:
                 chosen[kind] = value
@@ -205,12 +206,14 @@ def assemble(
     *,
     card_format: str | None = None,
     run: RunEvidence | None = None,
+    mlflow_tracking_uri: str | None = None,
 ) -> AssembledInput:
     """Load, shape-check and combine everything known about one model card.
 
     `run` is what an MLflow model version or run contributes (see checker.evidence.mlflow): its
     artifacts fill the evidence kinds the command line and comply.yaml leave open (those win), its
     metrics become `evidence.evaluation`, its dataset inputs fill in datasets the card leaves out.
+    `mlflow_tracking_uri` (--mlflow-tracking-uri) is where a `models:/` or `runs:/` baseline is read.
     """
     card = load_card(card_path, card_format)
     labels = _run_labels(run)
@@ -244,6 +247,7 @@ def assemble(
 
         raise UsageError("--expect-head/--continues anchor an audit log: give one with --audit-log")
     baseline_path = chosen.pop("baseline", None)
+    model_path = chosen.pop("model", None)
     for kind in sorted(chosen):
         key, collector = COLLECTORS[kind]
         if kind == "audit_log":  # the only collector with options of its own (the head anchors)
@@ -257,11 +261,13 @@ def assemble(
         files.append(evidence_file)
         sources[f"evidence.{key}"] = source
     _add_declared(evidence, card_data, config)
+    if model_path is not None:
+        _add_model(evidence, files, sources, model_path, config, mlflow_tracking_uri)
     _add_features(evidence, card_data, card_label)
     _add_lineage_and_operation(evidence, sources, card_data, card, chosen)
     _add_evaluation(evidence, files, sources, card, card_label, run)
     if baseline_path is not None:
-        _add_baseline(evidence, files, card_data, baseline_path, config)
+        _add_baseline(evidence, files, card_data, baseline_path, config, mlflow_tracking_uri)
     if run is not None:
         files.append(EvidenceFile("mlflow_run", run.run_uri, ""))
         if run.model_name is not None:
@@ -340,13 +346,47 @@ def _add_evaluation(
         evidence["evaluation"] = missing_source_evidence(recorded)
 
 
+def _add_model(
+    evidence: dict[str, Any],
+    files: list[EvidenceFile],
+    sources: dict[str, Source],
+    path: Path,
+    config: Config,
+    tracking_uri: str | None,
+) -> None:
+    """`evidence.model`: the input signature of the MLflow model `--model` names (checker.evidence.signature);
+    a `models:/` or `runs:/` URI is downloaded through MLflow and reported under the URI."""
+    from checker.evidence.mlflow import is_mlflow_uri
+    from checker.evidence.signature import MLMODEL, download_mlmodel, model_evidence
+
+    if is_mlflow_uri(path):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="comply-model-") as workdir:
+            local = download_mlmodel(str(path), config.mlflow, Path(workdir), tracking_uri)
+            facts, line = model_evidence(local, f"{str(path).rstrip('/')}/{MLMODEL}")
+    else:
+        facts, line = model_evidence(path, display_path(path))
+    evidence["model"] = facts
+    files.append(EvidenceFile("model", facts["file"], facts["sha256"]))
+    sources["evidence.model"] = Source(facts["file"], lambda _: line)
+
+
 def _add_features(evidence: dict[str, Any], card: Mapping[str, Any], card_label: str) -> None:
     """`evidence.features`: the model's feature list, for policies/rules/features.rego: the card's
-    `features:` (each entry points at its card line), else the explanations file's features. When both
-    are there they must be the same features: attributions of another model are no evidence of this one."""
-    from checker.evidence.features import card_features, explanation_features
+    `features:` (each entry points at its card line), else the MLflow model's signature, else the explanations
+    file's features. With both a card list and a signature the card's list is judged against the signature
+    (org.features.match_model) and the inputs the card leaves out join the list, so the feature rules judge
+    every input the model really takes. Explanations must be of the same features: attributions of another
+    model are no evidence of this one."""
+    from checker.evidence.features import card_features, explanation_features, signature_features
 
     features = card_features(card, card_label)
+    model = evidence.get("model")
+    if features is not None and model is not None:
+        features = signature_features(model, features)
+    elif model is not None:
+        features = signature_features(model)
     explanations = evidence.get("explanations")
     if features is not None and explanations is not None:
         _same_features(features, explanations)
@@ -359,7 +399,7 @@ def _add_features(evidence: dict[str, Any], card: Mapping[str, Any], card_label:
 def _same_features(features: Mapping[str, Any], explanations: Mapping[str, Any]) -> None:
     from checker.errors import InputError
 
-    declared = [item["name"] for item in features["items"]]
+    declared = [item["name"] for item in features["items"] if item.get("declared", True)]
     attributed = list(explanations["features"])
     missing = [name for name in declared if name not in attributed]
     extra = [name for name in attributed if name not in declared]
@@ -373,16 +413,40 @@ def _same_features(features: Mapping[str, Any], explanations: Mapping[str, Any])
 
 
 def _add_baseline(
-    evidence: dict[str, Any], files: list[EvidenceFile], card: Mapping[str, Any], path: Path, config: Config
+    evidence: dict[str, Any],
+    files: list[EvidenceFile],
+    card: Mapping[str, Any],
+    path: Path,
+    config: Config,
+    tracking_uri: str | None,
 ) -> None:
     """`evidence.baseline`: the production model's numbers (after the candidate's own evaluation and fairness
-    evidence, which it must share a metric with), with comply.yaml's `regression:` margins."""
+    evidence, which it must share a metric with), with comply.yaml's `regression:` margins. A `models:/` or
+    `runs:/` baseline is read through MLflow (checker.evidence.mlflow.baseline_evidence), recorded under the
+    version it resolved to."""
     from checker.evidence.baseline import check_common, load_baseline
+    from checker.evidence.mlflow import is_mlflow_uri
 
     details = card.get("model_details")
     name = details.get("name") if isinstance(details, Mapping) else None
+    model_name = name if isinstance(name, str) else None
     label = display_path(path)
-    baseline = load_baseline(path, label, name if isinstance(name, str) else None)
+    if is_mlflow_uri(path):
+        import tempfile
+
+        from checker.evidence.mlflow import baseline_evidence
+
+        with tempfile.TemporaryDirectory(prefix="comply-baseline-") as workdir:
+            baseline = baseline_evidence(
+                str(path), config.mlflow, Path(workdir), model_name, explicit_tracking_uri=tracking_uri
+            )
+        resolved = baseline["mlflow"]
+        if "model" in resolved:
+            label = f"models:/{resolved['model']}/{resolved['version']}"
+        else:
+            label = f"runs:/{resolved['run_id']}"
+    else:
+        baseline = load_baseline(path, label, model_name)
     check_common(baseline, card, evidence)
     for key in ("margins", "fairness_margins"):
         if config.regression.get(key):

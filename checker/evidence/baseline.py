@@ -66,7 +66,7 @@ def _model(card: Mapping[str, Any]) -> Mapping[str, Any]:
     return model if isinstance(model, Mapping) else {}
 
 
-def _numbers(values: Any) -> dict[str, float]:
+def finite_numbers(values: Any) -> dict[str, float]:
     """The finite numbers of a mapping (a metric with a bound or a null value is no number to compare)."""
     if not isinstance(values, Mapping):
         return {}
@@ -123,7 +123,7 @@ def current_numbers(
     computed = _mapping(_mapping(evidence.get("evaluation")).get("metrics"))
     fairness: dict[str, dict[str, float]] = {}
     for name, feature in _mapping(_mapping(evidence.get("fairness")).get("features")).items():
-        values = _numbers(
+        values = finite_numbers(
             {
                 metric: _mapping(entry).get("value")
                 for metric, entry in _mapping(_mapping(feature).get("metrics")).items()
@@ -131,7 +131,7 @@ def current_numbers(
         )
         if values:
             fairness[str(name)] = values
-    return {**_numbers(stated), **_numbers(computed)}, fairness
+    return {**finite_numbers(stated), **finite_numbers(computed)}, fairness
 
 
 def check_common(baseline: Mapping[str, Any], card: Mapping[str, Any], evidence: Mapping[str, Any]) -> None:

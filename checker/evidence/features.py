@@ -1,7 +1,9 @@
 """The model's feature list, and the lists the feature rules judge it against.
 
 The features come from the card's `features:` (names, or entries with a `name` and what the card states
-about them), else from the header of the explanations file (one column per feature). Each name gets a
+about them), else from an MLflow model's signature (checker.evidence.signature), else from the header of the
+explanations file (one column per feature). A card list given with a signature keeps the signature's names
+beside it (`model`), and the inputs the card does not list join the items (`declared: false`). Each name gets a
 `key`: its words in lower case joined by `_` (`applicantEmail`, `Applicant-Email` -> `applicant_email`),
 so policies/rules/features.rego matches list terms as whole words without parsing names itself.
 
@@ -63,6 +65,29 @@ def explanation_features(explanations: Mapping[str, Any]) -> dict[str, Any]:
             item["column"] = index + 1
         items.append(item)
     return {"source": "explanations", "file": explanations["file"], "items": items}
+
+
+def signature_features(model: Mapping[str, Any], card: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """`evidence.features` from the model's signature: on its own, or added to the card's list. Each input
+    points at the signature (`evidence.model.inputs.<i>`, the `signature.inputs` line of the MLmodel file)."""
+    items = []
+    listed = {item["name"] for item in card["items"]} if card is not None else set()
+    for index, spec in enumerate(model["inputs"]):
+        if spec["name"] in listed:
+            continue
+        item: dict[str, Any] = {
+            "name": spec["name"],
+            "key": feature_key(spec["name"]),
+            "field": f"evidence.model.inputs.{index}",
+            "at": f"input {index + 1} of the signature in {model['file']}",
+        }
+        if card is not None:
+            item["declared"] = False
+        items.append(item)
+    if card is None:
+        return {"source": "signature", "file": model["file"], "items": items}
+    names = [spec["name"] for spec in model["inputs"]]
+    return {**card, "items": [*card["items"], *items], "model": {"file": model["file"], "names": names}}
 
 
 LIST_NAMES = ("special_categories", "direct_identifiers", "prohibited")

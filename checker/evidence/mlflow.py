@@ -15,6 +15,10 @@ The tracking URI is `--mlflow-tracking-uri`, else `MLFLOW_TRACKING_URI`, else co
 `mlflow.tracking_uri`. mlflow (`pip install 'comply-gate[mlflow]'`) is imported only here, only when
 an MLflow URI or flag is used. Every failure — no server, unknown model, alias, version, run or
 artifact — is one line and exit 2, never a pass.
+
+It is also a baseline source: `--baseline models:/credit-scorer@champion` (`baseline_evidence`) takes the
+champion version's run metrics, and the fairness numbers of the comply report the run logged
+(`--log-to-mlflow` writes `comply/report.json`), as the production model's numbers.
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ MAX_LISTED = 2000
 _MODEL_ALIAS = re.compile(r"^models:/(?P<name>[^/@]+)@(?P<alias>[^/]+)$")
 _MODEL_VERSION = re.compile(r"^models:/(?P<name>[^/@]+)/(?P<version>\d+)$")
 _RUN = re.compile(r"^runs:/(?P<run>[0-9A-Za-z_-]+)/?$")
+
+REPORT_ARTIFACT = "comply/report.json"
+"""Where `--log-to-mlflow` logs the JSON report in the run (checker.report.mlflow_sink), read back as a baseline."""
+
+
+def is_mlflow_uri(value: Path | str) -> bool:
+    """A `models:/` or `runs:/` URI (what comply reads through MLflow rather than from a file)."""
+    return str(value).startswith(("models:/", "runs:/"))
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,66 @@ def evaluation_evidence(run: RunEvidence) -> dict[str, Any] | None:
     if run.model_name:
         provenance["model_version"] = f"models:/{run.model_name}/{run.model_version}"
     return {"source": "mlflow", "metrics": dict(run.metrics), "provenance": provenance}
+
+
+def baseline_evidence(
+    uri: str,
+    settings: Mapping[str, Any],
+    workdir: Path,
+    model_name: str | None,
+    *,
+    explicit_tracking_uri: str | None = None,
+) -> dict[str, Any]:
+    """`input.evidence.baseline` from a registered model version or run (schemas/baseline.schema.json).
+
+    The metrics are those the run logged; the comply report the run logged, when there is one, adds the
+    fairness numbers per sensitive feature and any metric the run did not log (the run's own numbers win).
+    `mlflow` records what the URI resolved to (registered model, version, run), and `sha256` is that of
+    the report artifact, else of the logged metrics as comply read them (canonical JSON)."""
+    import hashlib
+    import json
+
+    from checker.evidence.baseline import finite_numbers, load_baseline
+
+    mlflow = client(tracking_uri(explicit_tracking_uri, settings))
+    name, version, run_id = _locate(mlflow, uri)
+    run = _call(uri, "cannot read the run", mlflow.get_run, run_id)
+    logged = finite_numbers(run.data.metrics or {})
+    provenance: dict[str, str] = {"uri": uri, "run_id": run_id}
+    if name is not None and version is not None:
+        provenance.update({"model": name, "version": version})
+    listed = _call(uri, "cannot list the run's artifacts", mlflow.list_artifacts, run_id, REPORT_ARTIFACT.split("/")[0])
+    facts: dict[str, Any] = {"metrics": {}, "fairness": {}}
+    if any(item.path == REPORT_ARTIFACT for item in listed):
+        label = f"runs:/{run_id}/{REPORT_ARTIFACT}"
+        local = _call(
+            label, "cannot download the artifact", mlflow.download_artifacts, run_id, REPORT_ARTIFACT, str(workdir)
+        )
+        facts = load_baseline(Path(local), label, model_name)
+        if facts["source"] != "report":
+            raise InputError(f"{label}: not a comply JSON report")
+        provenance["report"] = label
+    elif not logged:
+        raise InputError(
+            f"{uri}: run {run_id} logged no metrics and no comply report: there is nothing to compare with"
+        )
+    digest = (
+        facts.get("sha256")
+        or hashlib.sha256(json.dumps(logged, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+    )
+    baseline: dict[str, Any] = {
+        "file": uri,
+        "sha256": digest,
+        "source": "mlflow",
+        "metrics": {**facts["metrics"], **logged},
+        "fairness": facts["fairness"],
+        "mlflow": provenance,
+    }
+    if version is not None:
+        baseline["model_version"] = version
+    elif "model_version" in facts:
+        baseline["model_version"] = facts["model_version"]
+    return baseline
 
 
 def merge_datasets(card: dict[str, Any], run: RunEvidence) -> None:

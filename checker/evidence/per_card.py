@@ -31,6 +31,7 @@ OPTIONS: Mapping[str, tuple[str, Callable[[str], object]]] = {
     "audit_log": ("--audit-log", Path),
     "explanations": ("--explanations", Path),
     "baseline": ("--baseline", Path),
+    "model": ("--model", Path),
     "audit_expect_head": ("--expect-head", str),
     "audit_continues": ("--continues", _continued_head),
 }

@@ -3,7 +3,9 @@
 # identifiers (data minimisation, GDPR Art 5(1)(c)) and the organisation's own prohibited features.
 #
 # The feature list is `input.evidence.features` (checker/evidence/features.py): the card's
-# `features:`, else the features of the explanations file. Each item carries `key`, its name
+# `features:`, else the inputs of the MLflow model's signature, else the features of the explanations
+# file. With both a card list and a signature, `features.model` holds the signature's names and the
+# inputs the card leaves out are items too (`declared: false`), so every input the model takes is judged. Each item carries `key`, its name
 # normalised to lower-case words joined by `_` (`applicantEmail` -> `applicant_email`); a list term
 # matches when its words appear in the key as whole words (`email` matches `applicant_email`, `race`
 # does not match `trace_id`). The GDPR applies whatever the AI Act tier, so these rules apply to
@@ -26,6 +28,8 @@ checks contains id if {
 	count(items) > 0
 	some id in {"gdpr.art9.special_category_feature", "gdpr.art5.1.c.direct_identifier", "org.features.prohibited"}
 }
+
+checks contains "org.features.match_model" if features.model
 
 matches(key, term) if contains(padded(key), padded(term))
 
@@ -50,11 +54,14 @@ states_art9_ground(item) if regex.match(`(?i)\bart(icle|\.)?\s*9\s*\(\s*2\s*\)\s
 
 for_bias_detection(item) if object.get(item, "purpose", "decision") == "bias_detection"
 
-# The finding points at the card entry, or at the feature's name in the explanations file.
+# The finding points at the card entry, at the signature input, or at the feature's name in the
+# explanations file.
 finding(id, item, msg) := {"id": id, "msg": msg, "field": item.field}
 
 where(item) := sprintf("feature %s (column %d of %s)", [item.name, item.column, features.file]) if {
 	object.get(item, "column", null) != null
+} else := sprintf("feature %s (%s)", [item.name, item.at]) if {
+	is_string(object.get(item, "at", null))
 } else := sprintf("feature %s", [item.name])
 
 # METADATA
@@ -135,4 +142,32 @@ deny contains result if {
 	some entry in prohibited_entries(item.key)
 	msg := sprintf("organisation rule: %s is on the prohibited list (%s: %s)", [where(item), entry.term, entry.reason])
 	result := finding("org.features.prohibited", item, msg)
+}
+
+# METADATA
+# title: The card lists the features the model takes
+# description: >-
+#   Organisation rule: the card's `features:` and the MLflow model's input signature name the same
+#   features. The signature is what the model was logged to take; a card listing other features
+#   documents another model, and an input it leaves out escapes the review of its features (the
+#   feature rules still judge it, at the signature).
+# custom:
+#   id: org.features.match_model
+#   article: Organisation policy
+#   severity: high
+#   remediation: List in the card's features exactly the inputs of the model's signature (or log the model with the signature of the features it takes).
+deny contains result if {
+	some item in items
+	object.get(item, "declared", true) == false
+	msg := sprintf("organisation rule: %s is an input of the model that the card's features do not list", [where(item)])
+	result := finding("org.features.match_model", item, msg)
+}
+
+deny contains result if {
+	names := {name | some name in features.model.names}
+	some item in items
+	object.get(item, "declared", true) == true
+	not item.name in names
+	msg := sprintf("organisation rule: the card lists feature %s, which is not an input of the model (signature in %s)", [item.name, features.model.file])
+	result := finding("org.features.match_model", item, msg)
 }

@@ -81,3 +81,41 @@ test_explanations_feature_points_at_its_column if {
 	f.field == "evidence.explanations.importance.religion"
 	contains(f.msg, "column 3 of shap.csv")
 }
+
+signature_item(name, key, i) := {"name": name, "key": key, "field": sprintf("evidence.model.inputs.%d", [i]), "at": sprintf("input %d of the signature in model/MLmodel", [i + 1])}
+
+signature_doc(items) := {"card": {}, "evidence": {"features": {"source": "signature", "file": "model/MLmodel", "items": items}}}
+
+test_signature_feature_names_its_input_and_file if {
+	findings := features.deny with input as signature_doc([signature_item("income", "income", 0), signature_item("ethnic_origin", "ethnic_origin", 1)])
+	ids(findings) == {"gdpr.art9.special_category_feature"}
+	some f in findings
+	f.field == "evidence.model.inputs.1"
+	startswith(f.msg, "feature ethnic_origin (input 2 of the signature in model/MLmodel) is special-category")
+	not "org.features.match_model" in features.checks with input as signature_doc([signature_item("income", "income", 0)])
+}
+
+with_model(items, names) := {"card": {}, "evidence": {"features": {"source": "card", "file": "card.yaml", "items": items, "model": {"file": "model/MLmodel", "names": names}}}}
+
+test_card_list_matching_the_signature_passes if {
+	"org.features.match_model" in features.checks with input as with_model(clean, ["income", "term_months"])
+	count(features.deny) == 0 with input as with_model(clean, ["income", "term_months"])
+}
+
+test_undeclared_signature_input_fails_at_the_signature if {
+	undeclared := object.union(signature_item("religion", "religion", 2), {"declared": false})
+	findings := features.deny with input as with_model(array.concat(clean, [undeclared]), ["income", "term_months", "religion"])
+	ids(findings) == {"org.features.match_model", "gdpr.art9.special_category_feature"}
+	some f in findings
+	f.id == "org.features.match_model"
+	f.field == "evidence.model.inputs.2"
+	contains(f.msg, "feature religion (input 3 of the signature in model/MLmodel) is an input of the model that the card's features do not list")
+}
+
+test_card_feature_the_model_does_not_take_fails_at_the_card if {
+	findings := features.deny with input as with_model(clean, ["income"])
+	ids(findings) == {"org.features.match_model"}
+	some f in findings
+	f.field == "card.features.1"
+	contains(f.msg, "the card lists feature term_months, which is not an input of the model (signature in model/MLmodel)")
+}

@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from checker.errors import InputError
 from checker.evidence.features import extend_lists, feature_key
-from tests.conftest import EXAMPLES, comply
+from tests.conftest import EXAMPLES, assert_one_line_error, comply
 
 REFERENCE = ("--reference-date", "2028-01-01")
 CANDIDATE = EXAMPLES / "credit-scoring-candidate"
@@ -116,3 +117,101 @@ def test_bad_list_entry_is_one_line_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "comply.yaml:3: feature_lists.prohibited.0: expected a feature name" in done.stderr
+
+
+def write_model(folder: Path, inputs: list[dict[str, str]] | None) -> Path:
+    """An MLflow model directory as MLflow writes it: an MLmodel file (YAML) whose signature.inputs is a
+    JSON string of column specs. No model file beside it: comply never loads one."""
+    folder.mkdir(parents=True)
+    mlmodel: dict[str, object] = {
+        "artifact_path": "model",
+        "flavors": {"python_function": {"loader_module": "mlflow.sklearn", "python_version": "3.11.9"}},
+        "mlflow_version": "3.18.0",
+        "model_uuid": "0b3f9a6c1d2e4f5a8b7c6d5e4f3a2b1c",
+        "utc_time_created": "2026-11-30 09:12:44.123456",
+    }
+    if inputs is not None:
+        mlmodel["signature"] = {
+            "inputs": json.dumps([{**spec, "required": True} for spec in inputs]),
+            "outputs": '[{"type": "double", "required": true}]',
+            "params": None,
+        }
+    (folder / "MLmodel").write_text(yaml.safe_dump(mlmodel), encoding="utf-8")
+    return folder
+
+
+def columns(*names: str) -> list[dict[str, str]]:
+    return [{"type": "double", "name": name} for name in names]
+
+
+def signature_line(model: Path) -> int:
+    lines = (model / "MLmodel").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.strip().startswith("inputs:"))
+
+
+def test_a_card_without_features_is_judged_on_the_model_signature(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\n", encoding="utf-8")
+    model = write_model(tmp_path / "model", columns("income_band", "ethnic_origin", "applicantEmail"))
+    code, report = check_json(str(card), "--model", str(model))
+    checked = report["cards"][0]
+    results = {r["id"]: r for r in checked["results"]}
+    art9 = results["gdpr.art9.special_category_feature"]
+    assert code == 1 and art9["status"] == "fail"
+    [finding] = art9["findings"]
+    shown = f"{model.relative_to(Path.cwd()) if model.is_relative_to(Path.cwd()) else model}/MLmodel"
+    assert finding["message"].startswith(f"feature ethnic_origin (input 2 of the signature in {shown}) is special")
+    assert (finding["file"], finding["line"]) == (shown, signature_line(model))
+    identifier = results["gdpr.art5.1.c.direct_identifier"]["findings"][0]
+    assert "feature applicantEmail (input 3 of the signature" in identifier["message"]
+    assert "org.features.match_model" not in results  # nothing to match: the card lists no features
+    kinds = {item["kind"]: item for item in checked["evidence"]}
+    assert kinds["model"]["path"] == shown
+    assert checked["input"]["evidence"]["features"]["source"] == "signature"
+
+
+def test_the_card_list_is_judged_against_the_signature(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\nfeatures: [income_band, term_months]\n", encoding="utf-8")
+    matching = write_model(tmp_path / "same", columns("term_months", "income_band"))
+    _, report = check_json(str(card), "--model", str(matching))
+    status = {r["id"]: r["status"] for r in report["cards"][0]["results"]}
+    assert status["org.features.match_model"] == "pass"
+
+    other = write_model(tmp_path / "other", columns("income_band", "religion"))
+    code, report = check_json(str(card), "--model", str(other))
+    results = {r["id"]: r for r in report["cards"][0]["results"]}
+    assert code == 1 and results["org.features.match_model"]["status"] == "fail"
+    findings = results["org.features.match_model"]["findings"]
+    assert len(findings) == 2
+    by_line = {finding["line"]: finding["message"] for finding in findings}
+    assert "the card lists feature term_months, which is not an input of the model" in by_line[2]
+    assert "religion (input 2 of the signature in" in by_line[signature_line(other)]
+    assert "is an input of the model that the card's features do not list" in by_line[signature_line(other)]
+    art9 = results["gdpr.art9.special_category_feature"]  # the undeclared input is judged all the same
+    assert art9["status"] == "fail" and "feature religion (input 2 of the signature" in art9["message"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "needle"),
+    [
+        (None, "the model has no input signature"),
+        ([{"type": "tensor", "tensor-spec": '{"dtype": "float32", "shape": [-1, 8]}'}], "has no name (a tensor spec?)"),
+        (columns("income", "income"), "the signature names income more than once"),
+    ],
+)
+def test_a_model_without_named_inputs_is_one_line_exit_2(
+    tmp_path: Path, inputs: list[dict[str, str]] | None, needle: str
+) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\n", encoding="utf-8")
+    model = write_model(tmp_path / "model", inputs)
+    done = comply("check", str(card), "--model", str(model / "MLmodel"))
+    assert_one_line_error(done, "MLmodel:", needle)
+
+
+def test_a_folder_without_mlmodel_is_one_line_exit_2(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: m, version: '1'}\n", encoding="utf-8")
+    (tmp_path / "model").mkdir()
+    assert_one_line_error(comply("check", str(card), "--model", str(tmp_path / "model")), "no MLmodel file")

@@ -1,13 +1,15 @@
-"""MLflow end to end: a real local tracking store (file store), a run with metrics, a predictions
-artifact and a card, a registered version with an alias; `comply check models:/NAME@ALIAS
---log-to-mlflow` as a subprocess, and the tags and report read back.
+"""MLflow end to end: a real local tracking store and registry (SQLite, created once for the module), a
+run with metrics, a predictions artifact and a card, registered versions with aliases; `comply check
+models:/NAME@ALIAS --log-to-mlflow` and `comply check CARD --baseline models:/NAME@champion` as
+subprocesses, and the tags and report read back.
 
-Importing mlflow costs seconds, so the MLflow tests are few and marked slow; the install-line test
-fakes a missing mlflow and runs in the quick suite.
+Importing mlflow costs seconds, so the MLflow tests share one store and are marked slow; the install-line
+tests fake a missing mlflow and run in the quick suite.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -19,6 +21,8 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLES, assert_one_line_error, comply
+
+pytestmark = pytest.mark.xdist_group("mlflow")  # one store per run, not one per worker
 
 CREDIT = EXAMPLES / "credit-scoring"
 REFERENCE = ("--reference-date", "2028-01-01")
@@ -32,12 +36,12 @@ FAIRNESS = {
 
 
 class Store:
-    """A file-backed MLflow tracking store and registry, with one registered credit-scorer."""
+    """A SQLite-backed MLflow tracking store and registry (artifacts in a folder beside it)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.uri = (root / "mlruns").as_uri()
-        self.env = {"MLFLOW_TRACKING_URI": self.uri, "MLFLOW_ALLOW_FILE_STORE": "true"}
+        self.uri = f"sqlite:///{root / 'mlflow.db'}"
+        self.env = {"MLFLOW_TRACKING_URI": self.uri}
         config = root / "comply.yaml"
         config.write_text(
             yaml.safe_dump({"mlflow": {"artifacts": {"predictions": "eval/predictions.csv"}}, "fairness": FAIRNESS}),
@@ -50,13 +54,28 @@ class Store:
 
         return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
 
+    def start_run(self) -> Any:
+        """A run in the store's experiment, whose artifacts go under the store's folder (not ./mlruns)."""
+        import mlflow
+
+        mlflow.set_tracking_uri(self.uri)
+        if mlflow.get_experiment_by_name("comply-tests") is None:
+            mlflow.create_experiment("comply-tests", artifact_location=(self.root / "artifacts").as_uri())
+        mlflow.set_experiment("comply-tests")
+        return mlflow.start_run()
+
+    def register(self, name: str, run_id: str) -> str:
+        client = self.client()
+        if not client.search_registered_models(f"name = '{name}'"):
+            client.create_registered_model(name)
+        return str(client.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id).version)
+
     def log_run(self, metrics: dict[str, float], dataset: str) -> str:
         import mlflow
         from mlflow.data.http_dataset_source import HTTPDatasetSource
         from mlflow.data.meta_dataset import MetaDataset
 
-        mlflow.set_tracking_uri(self.uri)
-        with mlflow.start_run() as run:
+        with self.start_run() as run:
             mlflow.log_metrics(metrics)
             mlflow.log_artifact(str(CREDIT / "model_card.yaml"))
             mlflow.log_artifact(str(CREDIT / "evidence" / "predictions.csv"), "eval")
@@ -68,7 +87,7 @@ class Store:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     pytest.importorskip("mlflow")
-    previous = {key: os.environ.get(key) for key in ("MLFLOW_ALLOW_FILE_STORE", "MLFLOW_TRACKING_URI")}
+    previous = {key: os.environ.get(key) for key in ("MLFLOW_TRACKING_URI",)}
     result = Store(tmp_path_factory.mktemp("mlflow"))
     os.environ.update(result.env)
     try:
@@ -95,8 +114,7 @@ def verdict(report: dict) -> tuple[str, dict[str, str]]:
 def test_check_registered_alias_logs_verdict_back_to_mlflow(store: Store) -> None:
     run_id = store.log_run(stated_metrics(), "loan-book-2015-2024")
     client = store.client()
-    client.create_registered_model("credit-scorer")
-    version = client.create_model_version("credit-scorer", f"runs:/{run_id}/model", run_id=run_id).version
+    version = store.register("credit-scorer", run_id)
     client.set_registered_model_alias("credit-scorer", "champion", version)
 
     done = comply(
@@ -211,3 +229,166 @@ def test_without_the_extra_an_mlflow_uri_gives_the_install_line(tmp_path: Path) 
     (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'mlflow'\", name='mlflow')\n")
     done = comply("check", "models:/credit-scorer@champion", env={"PYTHONPATH": str(tmp_path)})
     assert_one_line_error(done, "pip install 'comply-gate[mlflow]'")
+
+
+def baseline_run(store: Store, metrics: dict[str, float], report: str | None = None) -> str:
+    """A run of the production model: its logged metrics, and the comply report it logged if any."""
+    import mlflow
+
+    with store.start_run() as run:
+        mlflow.log_metrics(metrics)
+        if report is not None:
+            mlflow.log_text(report, "comply/report.json")
+        return str(run.info.run_id)
+
+
+@pytest.fixture(scope="module")
+def champion(store: Store) -> tuple[str, str, str, str]:
+    """Registered model `retail-credit-scorer`: version 1 scores better than the credit-scoring card (auc
+    0.99), version 2 worse (auc 0.95); (version 1, its run, version 2, its run)."""
+    better = baseline_run(store, {**stated_metrics(), "auc": 0.99})
+    worse = baseline_run(store, {**stated_metrics(), "auc": 0.95, "accuracy": 0.9})
+    return store.register("retail-credit-scorer", better), better, store.register("retail-credit-scorer", worse), worse
+
+
+def check_against(store: Store, baseline: str, *extra: str) -> tuple[int, dict]:
+    done = comply(
+        "check", str(CREDIT / "model_card.yaml"), "--config", str(CREDIT / "comply.yaml"), "--baseline", baseline,
+        "--format", "json", *extra, *REFERENCE, env=store.env,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_a_regression_against_the_champion_fails_and_a_better_candidate_passes(
+    store: Store, champion: tuple[str, str, str, str]
+) -> None:
+    better, better_run, worse, worse_run = champion
+    client = store.client()
+    client.set_registered_model_alias("retail-credit-scorer", "champion", better)
+    code, report = check_against(store, "models:/retail-credit-scorer@champion")
+    card = report["cards"][0]
+    result = next(r for r in card["results"] if r["id"] == "org.regression.metrics")
+    assert code == 1 and result["status"] == "fail"
+    [finding] = result["findings"]
+    assert finding["message"] == (
+        "organisation rule: auc 0.9714 against 0.99 in models:/retail-credit-scorer@champion (version "
+        f"{better}): -0.0186, more than the margin 0.005 allows"
+    )
+    lines = (CREDIT / "model_card.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[finding["line"] - 1].strip() == "auc: 0.9714"
+    baseline = card["input"]["evidence"]["baseline"]
+    assert baseline["source"] == "mlflow"
+    assert baseline["mlflow"] == {
+        "uri": "models:/retail-credit-scorer@champion",
+        "model": "retail-credit-scorer",
+        "version": better,
+        "run_id": better_run,
+    }
+    assert {"kind": "baseline", "path": f"models:/retail-credit-scorer/{better}", "sha256": baseline["sha256"]} in (
+        card["evidence"]
+    )
+
+    client.set_registered_model_alias("retail-credit-scorer", "champion", worse)  # the candidate is better
+    code, report = check_against(store, "models:/retail-credit-scorer@champion")
+    statuses = {r["id"]: r["status"] for r in report["cards"][0]["results"]}
+    assert code == 0 and statuses["org.regression.metrics"] == "pass"
+    assert report["cards"][0]["input"]["evidence"]["baseline"]["mlflow"]["run_id"] == worse_run
+
+
+@pytest.mark.slow
+def test_a_champion_that_logged_a_comply_report_gives_its_fairness_numbers(store: Store, tmp_path: Path) -> None:
+    logged = comply(
+        "check", str(CREDIT / "model_card.yaml"), "--config", str(CREDIT / "comply.yaml"), "--format", "json",
+        *REFERENCE,
+    )  # fmt: skip
+    assert logged.returncode == 0, logged.stderr
+    earlier = json.loads(logged.stdout)["cards"][0]["input"]["evidence"]
+    recomputed = earlier["evaluation"]["metrics"]
+    run_id = baseline_run(store, {"auc": 0.9714}, report=logged.stdout)
+    version = store.register("credit-with-report", run_id)
+    store.client().set_registered_model_alias("credit-with-report", "champion", version)
+    config = tmp_path / "comply.yaml"  # evidence.baseline in comply.yaml, beside the example's other evidence
+    settings = yaml.safe_load((CREDIT / "comply.yaml").read_text(encoding="utf-8"))
+    settings["evidence"] = {kind: str(CREDIT / path) for kind, path in settings["evidence"].items()}
+    settings["evidence"]["baseline"] = "models:/credit-with-report@champion"
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    done = comply(
+        "check", str(CREDIT / "model_card.yaml"), "--config", str(config), "--format", "json", *REFERENCE,
+        env=store.env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    card = json.loads(done.stdout)["cards"][0]
+    baseline = card["input"]["evidence"]["baseline"]
+    assert baseline["mlflow"]["report"] == f"runs:/{run_id}/comply/report.json"
+    assert baseline["sha256"] == hashlib.sha256(logged.stdout.encode("utf-8")).hexdigest()
+    assert baseline["metrics"] == {**recomputed, "auc": 0.9714}  # the run's logged auc wins over the report's
+    assert baseline["fairness"] == {
+        feature: {name: entry["value"] for name, entry in values["metrics"].items() if entry.get("value") is not None}
+        for feature, values in earlier["fairness"]["features"].items()
+    }
+    statuses = {r["id"]: r["status"] for r in card["results"]}
+    assert statuses["org.regression.fairness"] == "pass"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("target", "needle"),
+    [
+        ("models:/no-such-model@champion", "models:/no-such-model@champion: no alias @champion"),
+        ("models:/retail-credit-scorer@no-such-alias", "no alias @no-such-alias on registered model"),
+    ],
+)
+def test_an_unknown_baseline_model_or_alias_is_one_line(
+    store: Store, champion: tuple[str, str, str, str], target: str, needle: str
+) -> None:
+    done = comply("check", str(CREDIT / "model_card.yaml"), "--baseline", target, env=store.env)
+    assert_one_line_error(done, needle)
+
+
+@pytest.mark.slow
+def test_an_unreachable_tracking_server_for_the_baseline_is_one_line() -> None:
+    done = comply(
+        "check", str(CREDIT / "model_card.yaml"), "--baseline", "models:/retail-credit-scorer@champion",
+        "--mlflow-tracking-uri", "http://127.0.0.1:9",
+        env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0", "MLFLOW_HTTP_REQUEST_TIMEOUT": "3"},
+    )  # fmt: skip
+    assert_one_line_error(done, "models:/retail-credit-scorer@champion")
+
+
+def test_without_the_extra_an_mlflow_baseline_gives_the_install_line(tmp_path: Path) -> None:
+    fake = tmp_path / "mlflow"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'mlflow'\", name='mlflow')\n")
+    done = comply(
+        "check", str(CREDIT / "model_card.yaml"), "--baseline", "models:/credit-scorer@champion",
+        env={"PYTHONPATH": str(tmp_path)},
+    )  # fmt: skip
+    assert_one_line_error(done, "pip install 'comply-gate[mlflow]'")
+
+
+@pytest.mark.slow
+def test_the_registered_model_signature_gives_the_features(store: Store, tmp_path: Path) -> None:
+    import mlflow
+
+    from tests.checklist.test_features import columns, write_model
+
+    model = write_model(tmp_path / "model", columns("income_band", "trade_union_member"))
+    with store.start_run() as run:
+        mlflow.log_artifacts(str(model), "model")
+        run_id = str(run.info.run_id)
+    version = store.register("signed-scorer", run_id)
+    store.client().set_registered_model_alias("signed-scorer", "champion", version)
+    card = tmp_path / "model_card.yaml"
+    card.write_text("model_details: {name: signed-scorer, version: '1'}\n", encoding="utf-8")
+    for uri in ("models:/signed-scorer@champion", f"runs:/{run_id}/model"):
+        done = comply("check", str(card), "--model", uri, "--format", "json", *REFERENCE, env=store.env)
+        assert done.returncode == 1, done.stderr
+        checked = json.loads(done.stdout)["cards"][0]
+        art9 = next(r for r in checked["results"] if r["id"] == "gdpr.art9.special_category_feature")
+        assert art9["status"] == "fail"
+        assert f"feature trade_union_member (input 2 of the signature in {uri}/MLmodel)" in art9["message"]
+        assert art9["file"] == f"{uri}/MLmodel"
+        model_file = next(item for item in checked["evidence"] if item["kind"] == "model")
+        assert model_file["sha256"] == hashlib.sha256((model / "MLmodel").read_bytes()).hexdigest()
