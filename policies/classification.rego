@@ -1196,8 +1196,19 @@ provider_high_risk_duty_ids := {
 deployer_high_risk_duty_ids := {
 	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
 	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
-	"art26.6.log_retention_6m",
+	"art26.6.log_retention_6m", "art26.9.dpia_uses_instructions",
+	"art26.12.cooperate_with_authorities",
 }
+
+# Duties the Act owes that no card fact can honestly evidence: listed with `checked: false` and never
+# judged (no pass, no fail). Art 26(12) is conduct towards the competent authorities when they act;
+# a card written before release holds no record of it.
+unchecked_duty_ids := {"art26.12.cooperate_with_authorities"}
+
+judged_value(id, role) := true if {
+	role in evidence_roles
+	not id in unchecked_duty_ids
+} else := false
 
 full_high_risk_duties if {
 	tier == "high"
@@ -1559,7 +1570,7 @@ entry(id, role, on) := {
 	"role": role,
 	"source": source(id),
 	"assumed": roles_assumed_value,
-	"checked": role in evidence_roles,
+	"checked": judged_value(id, role),
 	"dates": on,
 }
 
@@ -1574,7 +1585,7 @@ organisation_rules := [o | some o in listed; o.source == "organisation"]
 # The duties comply check judges (the evidence roles'), as [id, group] sorted once: the first of each
 # id holds its earliest-named group. Keyed by id once per decision for comply.lib.duties:
 # `applies(id)`, `due(id)`, `pending(id)`.
-checked_pairs := sort({[d.id, d.group] | some d in owed_duties; d.role in evidence_roles})
+checked_pairs := sort({[d.id, d.group] | some d in owed_duties; judged_value(d.id, d.role)})
 
 checked_obligation_by_id := {id: object.union({"id": id}, t) |
 	some i, [id, group] in checked_pairs

@@ -130,7 +130,8 @@ def duty_lines(result: Mapping[str, Any]) -> list[str]:
             marks.append("not checked by comply check")
         mark = f", {' and '.join(marks)}" if marks else ""
         lines.append(f"  {role} obligations ({result['timeline']} timeline, as of {result['reference_date']}{mark}):")
-        lines.extend(_duty_line(duty, width) for duty in obligations if duty["role"] == role)
+        role_checked = "not checked by comply check" not in marks
+        lines.extend(_duty_line(duty, width, role_checked) for duty in obligations if duty["role"] == role)
     if organisation:
         lines.append("  organisation rules (comply's own, not legal requirements of the Act):")
         lines.extend(sorted({_duty_line(duty, width) for duty in organisation}))
@@ -141,12 +142,18 @@ def role_rank(role: str) -> tuple[int, str]:
     return (ROLE_ORDER.index(role) if role in ROLE_ORDER else len(ROLE_ORDER), role)
 
 
-def _duty_line(duty: Mapping[str, Any], width: int) -> str:
+def _duty_line(duty: Mapping[str, Any], width: int, role_checked: bool = False) -> str:
+    """One duty; under a heading whose duties comply check judges, one it never judges says so."""
     since = duty["applies_from"] or "always"
     state = "applies" if duty["in_force"] else "not yet applicable"
     other = {timeline: date for timeline, date in (duty.get("dates") or {}).items() if date and date != since}
     elsewhere = "".join(f"  ({timeline}: {date})" for timeline, date in sorted(other.items()))
-    return f"    {duty['id']:<{width}}  from {since:<10}  {state}{elsewhere}"
+    unchecked = (
+        "  (owed, not checked by comply: no card fact evidences it)"
+        if role_checked and duty.get("checked") is False
+        else ""
+    )
+    return f"    {duty['id']:<{width}}  from {since:<10}  {state}{elsewhere}{unchecked}"
 
 
 def register(app: typer.Typer) -> None:

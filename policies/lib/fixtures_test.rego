@@ -375,6 +375,11 @@ deployer_card := {
 	"deployer": {
 		"affected_persons_notice": "Application form and decision letter state that an AI credit score is used",
 		"controls_input_data": true,
+		"dpia": {
+			"completed_date": "2026-06-15",
+			"uri": "https://intranet.example-bank.eu/privacy/dpia/credit-score-2026",
+			"uses_provider_instructions": true
+		},
 		"explanation_procedure_uri": "https://example-bank.eu/credit/explanations",
 		"input_data_relevance": "Application fields validated against the vendor's input specification; monthly drift report",
 		"instructions_followed": true,

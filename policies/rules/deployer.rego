@@ -15,6 +15,8 @@ deployer := duties.section(card, "deployer")
 
 fria := duties.section(card, "fria")
 
+dpia := duties.section(deployer, "dpia")
+
 registration := duties.section(card, "registration")
 
 first_use := card.deployment.first_use_date if duties.iso_date(card.deployment.first_use_date)
@@ -22,7 +24,7 @@ first_use := card.deployment.first_use_date if duties.iso_date(card.deployment.f
 ids := {
 	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
 	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
-	"art26.7.inform_workers", "art26.10.post_rbi_authorisation",
+	"art26.7.inform_workers", "art26.9.dpia_uses_instructions", "art26.10.post_rbi_authorisation",
 	"art26.11.inform_affected_persons", "art26.11.led_art13_information", "art86.explanation_on_request", "art27.fria",
 	"art49.3.deployer_registration",
 }
@@ -92,6 +94,23 @@ deny contains finding if {
 deny contains finding if {
 	some finding in enforced_gaps
 	finding.id == "art26.7.inform_workers"
+}
+
+# METADATA
+# title: The data protection impact assessment uses the provider's instructions
+# description: >-
+#   Where a data protection impact assessment is required (GDPR Art 35, Directive (EU) 2016/680
+#   Art 27), deployers use the information the provider gives under Art 13 to carry it out (Art 26(9)).
+# custom:
+#   id: art26.9.dpia_uses_instructions
+#   article: Art. 26(9)
+#   severity: medium
+#   remediation: >-
+#     Fill deployer.dpia.{completed_date, uri} and set deployer.dpia.uses_provider_instructions to true
+#     (complete it before deployment.first_use_date), or state deployer.dpia.not_required_reason.
+deny contains finding if {
+	some finding in enforced_gaps
+	finding.id == "art26.9.dpia_uses_instructions"
 }
 
 # METADATA
@@ -216,6 +235,35 @@ gaps contains {"id": "art26.7.inform_workers", "msg": msg, "field": "card.deploy
 	duties.iso_date(deployer.workers_informed_date)
 	deployer.workers_informed_date > first_use
 	msg := sprintf("workers informed on %s, after first use on %s", [deployer.workers_informed_date, first_use])
+}
+
+# A DPIA on record, or the reason none is required; a DPIA names where it is and says it used the
+# provider's instructions, and precedes first use (GDPR Art 35(1): prior to the processing).
+dpia_done if duties.iso_date(object.get(dpia, "completed_date", null))
+
+dpia_not_required if duties.has_text(object.get(dpia, "not_required_reason", null))
+
+gaps contains {"id": "art26.9.dpia_uses_instructions", "msg": msg, "field": "card.deployer.dpia.completed_date"} if {
+	not dpia_done
+	not dpia_not_required
+	msg := "no data protection impact assessment on record, and no reason why none is required"
+}
+
+gaps contains {"id": "art26.9.dpia_uses_instructions", "msg": msg, "field": "card.deployer.dpia.uses_provider_instructions"} if {
+	dpia_done
+	object.get(dpia, "uses_provider_instructions", null) != true
+	msg := "the data protection impact assessment does not state that it used the provider's instructions for use (Art 13)"
+}
+
+gaps contains {"id": "art26.9.dpia_uses_instructions", "msg": "the data protection impact assessment has no uri", "field": "card.deployer.dpia.uri"} if {
+	dpia_done
+	not duties.has_text(object.get(dpia, "uri", null))
+}
+
+gaps contains {"id": "art26.9.dpia_uses_instructions", "msg": msg, "field": "card.deployer.dpia.completed_date"} if {
+	dpia_done
+	dpia.completed_date > first_use
+	msg := sprintf("data protection impact assessment completed on %s, after first use on %s", [dpia.completed_date, first_use])
 }
 
 gaps contains {"id": "art26.10.post_rbi_authorisation", "msg": msg, "field": sprintf("card.deployer.rbi_authorisation.%s", [key])} if {

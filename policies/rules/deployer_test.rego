@@ -16,7 +16,8 @@ messages(card, context, rule_id) := m if {
 deployer_ids := [
 	"art26.1.use_per_instructions", "art26.2.human_oversight_assignment",
 	"art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice",
-	"art26.11.inform_affected_persons", "art86.explanation_on_request", "art27.fria",
+	"art26.9.dpia_uses_instructions", "art26.11.inform_affected_persons", "art86.explanation_on_request",
+	"art27.fria",
 ]
 
 test_complete_deployer_passes if {
@@ -35,6 +36,9 @@ test_each_duty_fails_without_its_evidence if {
 		"deployer/provider_contact": "art26.5.monitoring_and_incident_notice",
 		"deployer/affected_persons_notice": "art26.11.inform_affected_persons",
 		"deployer/explanation_procedure_uri": "art86.explanation_on_request",
+		"deployer/dpia/completed_date": "art26.9.dpia_uses_instructions",
+		"deployer/dpia/uses_provider_instructions": "art26.9.dpia_uses_instructions",
+		"deployer/dpia/uri": "art26.9.dpia_uses_instructions",
 		"fria/risks": "art27.fria",
 		"fria/msa_notified_date": "art27.fria",
 	} {
@@ -88,4 +92,21 @@ test_a_law_enforcement_deployer_owes_led_art13_instead_of_26_11 if {
 	not "art26.11.inform_affected_persons" in checks
 	silent := json.remove(police, ["deployer/affected_persons_notice"])
 	status(silent, fx.due, "art26.11.led_art13_information") == "fail"
+}
+
+test_dpia_not_required_with_its_reason_passes if {
+	card := object.union(json.remove(fx.deployer_card, ["deployer/dpia"]), {"deployer": {"dpia": {"not_required_reason": "no personal data are processed"}}})
+	status(card, fx.due, "art26.9.dpia_uses_instructions") == "pass"
+}
+
+test_dpia_after_first_use_fails if {
+	card := object.union(fx.deployer_card, {"deployer": {"dpia": {"completed_date": "2026-07-02"}}})
+	status(card, fx.due, "art26.9.dpia_uses_instructions") == "fail"
+	some m in messages(card, fx.due, "art26.9.dpia_uses_instructions")
+	contains(m, "after first use on 2026-07-01")
+}
+
+test_dpia_not_using_the_instructions_fails if {
+	card := object.union(fx.deployer_card, {"deployer": {"dpia": {"uses_provider_instructions": false}}})
+	status(card, fx.due, "art26.9.dpia_uses_instructions") == "fail"
 }

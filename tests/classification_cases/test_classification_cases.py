@@ -45,6 +45,8 @@ def test_case(path: Path) -> None:
             assert unwanted not in ids
     assert all(o["source"] == "law" and not o["id"].startswith("org.") for o in result["obligations"])
     assert all(o["source"] == "organisation" for o in result["organisation_rules"])
+    if "unchecked" in expect:
+        assert sorted(o["id"] for o in result["obligations"] if o["checked"] is False) == sorted(expect["unchecked"])
     for role, wanted_ids in expect.get("obligations_of", {}).items():
         assert sorted(o["id"] for o in result["obligations"] if o["role"] == role) == sorted(wanted_ids), role
     for key in (

@@ -163,3 +163,32 @@ def test_a_card_without_a_role_lists_both_roles_duties_apart_marked_assumed(tmp_
     )
     fria = next(duty for duty in result["obligations"] if duty["id"] == "art27.fria")
     assert fria["dates"] == {"original": "2026-08-02", "amended": "2027-12-02"} and fria["checked"] is False
+
+
+def test_deployer_owes_26_9_checked_and_26_12_listed_but_never_judged(tmp_path: Path) -> None:
+    card = EXAMPLES / "loan-desk-deployer" / "model_card.yaml"
+    done = comply("classify", str(card), "--reference-date", "2028-01-01")
+    _, _, rest = done.stdout.partition("  deployer obligations (")
+    assert rest, done.stdout
+    deployer_block = rest.split("  organisation rules")[0]
+    assert "art26.9.dpia_uses_instructions" in deployer_block
+    line = next(line for line in deployer_block.splitlines() if "art26.12.cooperate_with_authorities" in line)
+    assert line.endswith("(owed, not checked by comply: no card fact evidences it)")
+    _, result = classify_json(card)
+    by_id = {o["id"]: o for o in result["obligations"]}
+    assert by_id["art26.9.dpia_uses_instructions"]["checked"] is True
+    assert by_id["art26.12.cooperate_with_authorities"]["checked"] is False
+    assert by_id["art26.12.cooperate_with_authorities"]["dates"] == {"original": "2026-08-02", "amended": "2027-12-02"}
+    done = comply("check", str(card), "--format", "json", "--reference-date", "2028-01-01")
+    results = {r["id"]: r["status"] for r in json.loads(done.stdout)["cards"][0]["results"]}
+    assert results["art26.9.dpia_uses_instructions"] == "pass"
+    assert "art26.12.cooperate_with_authorities" not in results
+    text = card.read_text(encoding="utf-8")
+    without = text.replace("    uses_provider_instructions: true\n", "")
+    assert without != text
+    copy = tmp_path / "model_card.yaml"
+    copy.write_text(without, encoding="utf-8")
+    done = comply("check", str(copy), "--format", "json", "--reference-date", "2028-01-01")
+    assert done.returncode == 1
+    results = {r["id"]: r["status"] for r in json.loads(done.stdout)["cards"][0]["results"]}
+    assert results["art26.9.dpia_uses_instructions"] == "fail"

@@ -87,6 +87,9 @@ def render_cases() -> str:
                 lines.append(f"\t{json.dumps(wanted)} in {listing}(r)")
             for unwanted in expect.get(f"{key}_exclude", []):
                 lines.append(f"\tnot {json.dumps(unwanted)} in {listing}(r)")
+        if "unchecked" in expect:
+            wanted = json.dumps(sorted(expect["unchecked"]))
+            lines.append(f"\tsort([o.id | some o in r.obligations; o.checked == false]) == {wanted}")
         for role, wanted_ids in sorted(expect.get("obligations_of", {}).items()):
             lines.append(f"\tids_of(r, {json.dumps(role)}) == {json.dumps(sorted(wanted_ids))}")
         for oid, date in sorted(expect.get("applies_from", {}).items()):
