@@ -113,12 +113,15 @@ def register(app: typer.Typer) -> None:
         jobs: Optional[int] = typer.Option(
             None, "--jobs", "-j", min=1, help="Processes to verify with (default: by file size and CPUs)."
         ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown only on a terminal)."),
     ) -> None:
         """Check every line's hash, the hash chain and time order; exit 0 intact, 1 problems, 2 unreadable.
 
         PATH may be a directory of daily log files: verified as one chain against its audit-manifest.json."""
         from checker.evidence.audit_log import verify_audit_log
+        from checker.progress import set_quiet
 
+        set_quiet(quiet)
         try:
             summary = verify_audit_log(
                 path, expect_first_prev=continued_head(continues), expect_head=expect_head, jobs=jobs

@@ -35,6 +35,7 @@ from checker.evidence.audit_scan import (
     join,
     scan,
 )
+from checker.progress import Bar, progress
 
 BINARY_SNIFF = 8192
 PARALLEL_MIN_BYTES = 1 << 26  # below 64 MiB one process is faster than starting more
@@ -117,14 +118,15 @@ def verify_file(path: Path, shown: str, *, jobs: int | None, anchor: bytes | Non
         size = os.fstat(fd).st_size
         workers = auto_jobs(size) if jobs is None else max(1, jobs)
         bounds = line_bounds(fd, size, workers) if workers > 1 else [0, size]
-        if len(bounds) > 2:
-            return _verify_parallel(path, fd, bounds, anchor)
-        digest = _BackgroundDigest()
-        try:
-            with os.fdopen(os.dup(fd), "rb", buffering=0) as handle:
-                segment = scan(handle, None, digest, anchor)
-        finally:
-            sha256 = digest.hexdigest()
+        with progress(f"Verifying {path.name}", total=size, unit="bytes") as bar:
+            if len(bounds) > 2:
+                return _verify_parallel(path, fd, bounds, anchor, bar)
+            digest = _BackgroundDigest(bar)
+            try:
+                with os.fdopen(os.dup(fd), "rb", buffering=0) as handle:
+                    segment = scan(handle, None, digest, anchor)
+            finally:
+                sha256 = digest.hexdigest()
         return segment, sha256
     except OSError as err:
         raise InputError(f"{shown}: cannot read audit log: {err.strerror or err}") from err
@@ -157,7 +159,7 @@ def _scan_range(path: str, start: int, stop: int, anchor: bytes | None) -> Segme
         return scan(handle, stop - start, None, anchor)
 
 
-def _verify_parallel(path: Path, fd: int, bounds: list[int], anchor: bytes | None) -> tuple[Segment, str]:
+def _verify_parallel(path: Path, fd: int, bounds: list[int], anchor: bytes | None, bar: Bar) -> tuple[Segment, str]:
     """Ranges in worker processes while this one hashes the whole file; ranges joined in file order."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -175,6 +177,7 @@ def _verify_parallel(path: Path, fd: int, bounds: list[int], anchor: bytes | Non
                 break
             digest.update(chunk)
             offset += len(chunk)
+            bar.update(completed=offset)
         segments = [future.result() for future in futures]
     whole = segments[0]
     for segment in segments[1:]:
@@ -183,9 +186,11 @@ def _verify_parallel(path: Path, fd: int, bounds: list[int], anchor: bytes | Non
 
 
 class _BackgroundDigest:
-    """SHA-256 of the whole file computed beside the line checks; at most one chunk waits, so memory stays flat."""
+    """SHA-256 of the whole file computed beside the line checks; at most one chunk waits, so memory stays flat.
+    Every chunk the checks read passes here, so it also moves the progress bar."""
 
-    def __init__(self) -> None:
+    def __init__(self, bar: Bar) -> None:
+        self._bar = bar
         self._digest = hashlib.sha256()
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._pending: Future[None] | None = None
@@ -194,6 +199,7 @@ class _BackgroundDigest:
         if self._pending is not None:
             self._pending.result()
         self._pending = self._pool.submit(self._digest.update, chunk)
+        self._bar.update(advance=len(chunk))
 
     def hexdigest(self) -> str:
         if self._pending is not None:
