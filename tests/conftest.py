@@ -75,6 +75,12 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
         report.longrepr = f"skipped under COMPLY_STRICT=1: {report.longrepr}"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first (stable order otherwise): under xdist the longest tests start at once instead of
+    ending the run on one worker while the other idles (the fresh-clone README test alone takes minutes)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def comply(
     *args: str,
     cwd: Path | None = None,
