@@ -1040,7 +1040,16 @@ marks_content if {
 
 marking_owed := true if marks_content else := false
 
-all_reasons := (((((prohibited_reasons | high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons) | transition.reasons(tier, gpai, marking_owed))
+# A prohibited or excluded system's reasons say why it is banned or excluded: the Annex I and Annex III
+# points it matches are no basis of its tier (Art 5 and Art 2 come first), only a note.
+tier_high_reasons := set() if tier in {"prohibited", "out_of_scope"} else := high_reasons
+
+notes contains sprintf("would otherwise be high-risk under %s (%s), but it is %s", [r.basis, r.text, replace(tier, "_", " ")]) if {
+	tier in {"prohibited", "out_of_scope"}
+	some r in high_reasons
+}
+
+all_reasons := (((((prohibited_reasons | tier_high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons) | transition.reasons(tier, gpai, marking_owed))
 
 reason_key(r) := sprintf("%s|%s", [r.basis, r.text])
 

@@ -188,7 +188,7 @@ test_biometric_categorisation_religion if {
 	r := classify(case_biometric_categorisation_religion)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.b", "art5.1.g", "art50.3"]
+	bases(r) == ["art5.1.g", "art50.3"]
 	ids(r) == ["art5.1.g", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -1410,7 +1410,7 @@ test_emotion_at_work if {
 	r := classify(case_emotion_at_work)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.c", "art5.1.f", "art50.3"]
+	bases(r) == ["art5.1.f", "art50.3"]
 	ids(r) == ["art5.1.f", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -1729,7 +1729,7 @@ test_exam_proctoring_with_emotion if {
 	r := classify(case_exam_proctoring_with_emotion)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.c", "annex3.3.d", "art5.1.f", "art50.3"]
+	bases(r) == ["art5.1.f", "art50.3"]
 	ids(r) == ["art5.1.f", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -3458,7 +3458,7 @@ test_military if {
 	r := classify(case_military)
 	r.tier == "out_of_scope"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art2.3"]
+	bases(r) == ["art2.3"]
 	ids(r) == []
 }
 
@@ -4450,7 +4450,7 @@ test_rbi_realtime_le_no_exception if {
 	r := classify(case_rbi_realtime_le_no_exception)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -4510,7 +4510,7 @@ test_rbi_realtime_le_no_law_basis if {
 	r := classify(case_rbi_realtime_le_no_law_basis)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 }
 
 case_rbi_realtime_le_objective_outside := {
@@ -4569,7 +4569,7 @@ test_rbi_realtime_le_objective_outside if {
 	r := classify(case_rbi_realtime_le_objective_outside)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -4627,7 +4627,7 @@ test_rbi_realtime_le_partial_exception if {
 	r := classify(case_rbi_realtime_le_partial_exception)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 	ids(r) == ["art5.1.h", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -4743,7 +4743,7 @@ test_rbi_realtime_le_refused if {
 	r := classify(case_rbi_realtime_le_refused)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 }
 
 case_rbi_realtime_le_role_unstated := {
@@ -4792,7 +4792,7 @@ test_rbi_realtime_le_role_unstated if {
 	r := classify(case_rbi_realtime_le_role_unstated)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 }
 
 case_rbi_realtime_le_urgency_late := {
@@ -4850,7 +4850,7 @@ test_rbi_realtime_le_urgency_late if {
 	r := classify(case_rbi_realtime_le_urgency_late)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.1.a", "art5.1.h"]
+	bases(r) == ["art5.1.h"]
 }
 
 case_rbi_realtime_le_urgency := {
@@ -5184,7 +5184,7 @@ test_research_pre_market_testing if {
 	r := classify(case_research_pre_market_testing)
 	r.tier == "out_of_scope"
 	r.gpai == "none"
-	bases(r) == ["annex3.4.a", "art2.8"]
+	bases(r) == ["art2.8"]
 	ids(r) == []
 }
 
@@ -5237,7 +5237,7 @@ test_social_scoring_deployer_public_benefits if {
 	r := classify(case_social_scoring_deployer_public_benefits)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["annex3.5.a", "art5.1.c"]
+	bases(r) == ["art5.1.c"]
 	ids(r) == ["art5.1.c", "art5.cease_placing_putting_into_service_and_use"]
 	not "art26.11.inform_affected_persons" in ids(r)
 	not "art86.explanation_on_request" in ids(r)
