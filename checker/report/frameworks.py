@@ -44,6 +44,7 @@ NIST_AI_RMF = Framework(
         "MEASURE 2.11": "fairness and bias are evaluated and the results documented",
         "MANAGE 2.4": "mechanisms to supersede, disengage or deactivate the system are in place",
         "MANAGE 4.1": "post-deployment monitoring plans are implemented (override, recovery, change management)",
+        "MANAGE 4.3": "incidents and errors are communicated to relevant AI actors and tracked to recovery",
     },
 )
 

@@ -384,13 +384,20 @@ deployer_card := {
 		"input_data_relevance": "Application fields validated against the vendor's input specification; monthly drift report",
 		"instructions_followed": true,
 		"instructions_uri": "https://vendor.example.fi/credit-score/instructions-2026.2.pdf",
+		"market_surveillance_authority": "the national financial supervisory authority (Art 74(6)), ai-reports@fsa.example.eu",
+		"monitored_per_instructions": [
+			"score distribution against the vendor's reference (instructions section 6.2), monthly",
+			"share of applications outside the validated input ranges (instructions section 4.1)",
+			"credit officers' override rate (instructions section 5.3)"
+		],
 		"monitoring_procedure_uri": "https://intranet.example-bank.eu/ai/monitoring",
 		"oversight_persons": [
 			"head of retail credit",
 			"senior credit officers"
 		],
 		"oversight_training": "Vendor course \"Using credit scores responsibly\" plus internal override drill",
-		"provider_contact": "incidents@vendor.example.fi"
+		"provider_contact": "incidents@vendor.example.fi",
+		"suspension_procedure": "Head of retail credit switches the desk to manual scoring (runbook LD-7) and keeps it there until the vendor clears the issue"
 	},
 	"deployment": {
 		"context": "consumer lending",
@@ -626,13 +633,18 @@ rbi_card := {
 		"explanation_procedure_uri": "https://police.example.nl/rbi/explanations",
 		"instructions_followed": true,
 		"instructions_uri": "https://vendor.example.nl/instructions.pdf",
+		"market_surveillance_authority": "the data protection authority acting as MSA (Art 74(8)), ai-reports@dpa.example.nl",
+		"monitored_per_instructions": [
+			"match scores against the vendor's operating threshold (instructions 5.2)"
+		],
 		"monitoring_procedure_uri": "https://police.example.nl/rbi/monitoring",
 		"oversight_persons": [
 			"duty officer",
 			"second verifying officer"
 		],
 		"oversight_training": "national RBI operator certification",
-		"provider_contact": "incidents@vision.example.nl"
+		"provider_contact": "incidents@vision.example.nl",
+		"suspension_procedure": "The duty officer stops the matching service and reports to the vendor and the authority"
 	},
 	"deployment": {
 		"deployer_type": "public_authority",

@@ -72,12 +72,25 @@ deny contains finding if {
 
 # METADATA
 # title: Operation is monitored and risks and incidents are reported
-# description: Deployers monitor operation, suspend use and inform the provider and authority of risks, and report serious incidents (Art 26(5)).
+# description: >-
+#   Deployers monitor the operation on the basis of the instructions for use; where use according to
+#   them may present a risk (Art 79(1)) they inform the provider or distributor and the market
+#   surveillance authority without undue delay and suspend use; a serious incident they report first to
+#   the provider, then to the importer or distributor and the market surveillance authority (Art 26(5)).
+#   comply reads this as: the card names the monitoring procedure and what it watches per the
+#   instructions, how use is suspended, and whom to inform (the provider and the market surveillance
+#   authority). A financial institution whose monitoring is that of its governance under Union
+#   financial-services law (deployer.financial_services_governance) meets the monitoring part by it
+#   (Art 26(5) second subparagraph); the notices and the suspension stay.
 # custom:
 #   id: art26.5.monitoring_and_incident_notice
 #   article: Art. 26(5)
 #   severity: high
-#   remediation: Fill deployer.{monitoring_procedure_uri, provider_contact}.
+#   frameworks:
+#     nist-ai-rmf: [MEASURE 2.4, MANAGE 2.4, MANAGE 4.3]
+#   remediation: >-
+#     Fill deployer.{monitoring_procedure_uri, monitored_per_instructions (what the provider's
+#     instructions say to watch), suspension_procedure, provider_contact, market_surveillance_authority}.
 deny contains finding if {
 	some finding in enforced_gaps
 	finding.id == "art26.5.monitoring_and_incident_notice"
@@ -221,10 +234,36 @@ gaps contains {"id": "art26.4.input_data_relevance", "msg": msg, "field": "card.
 	msg := "relevance and representativeness of the input data are not documented"
 }
 
+# Art 26(5) second subparagraph: a financial institution's governance under Union financial-services law
+# meets the monitoring part; informing and suspending are still owed.
+monitoring_by_financial_governance if duties.has_text(object.get(deployer, "financial_services_governance", null))
+
+gaps contains {"id": "art26.5.monitoring_and_incident_notice", "msg": msg, "field": "card.deployer.monitoring_procedure_uri"} if {
+	not monitoring_by_financial_governance
+	not duties.has_text(object.get(deployer, "monitoring_procedure_uri", null))
+	msg := "no procedure for monitoring the operation on record"
+}
+
+gaps contains {"id": "art26.5.monitoring_and_incident_notice", "msg": msg, "field": "card.deployer.monitored_per_instructions"} if {
+	not monitoring_by_financial_governance
+	not duties.non_empty_array(object.get(deployer, "monitored_per_instructions", null))
+	msg := "the monitoring names nothing it watches on the basis of the provider's instructions for use"
+}
+
+gaps contains {"id": "art26.5.monitoring_and_incident_notice", "msg": msg, "field": "card.deployer.suspension_procedure"} if {
+	not duties.has_text(object.get(deployer, "suspension_procedure", null))
+	msg := "no procedure to suspend use when use according to the instructions may present a risk (Art 79(1))"
+}
+
+notice_contacts := {
+	"provider_contact": "the provider, to inform of a risk and first of a serious incident",
+	"market_surveillance_authority": "the market surveillance authority, to inform of a risk and of a serious incident",
+}
+
 gaps contains {"id": "art26.5.monitoring_and_incident_notice", "msg": msg, "field": sprintf("card.deployer.%s", [key])} if {
-	some key in ["monitoring_procedure_uri", "provider_contact"]
+	some key, whom in notice_contacts
 	not duties.has_text(object.get(deployer, key, null))
-	msg := sprintf("deployer monitoring has no %s", [key])
+	msg := sprintf("no contact on record for %s", [whom])
 }
 
 gaps contains {"id": "art26.7.inform_workers", "msg": "workers were not informed", "field": "card.deployer.workers_informed_date"} if {

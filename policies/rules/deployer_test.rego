@@ -34,6 +34,10 @@ test_each_duty_fails_without_its_evidence if {
 		"deployer/oversight_training": "art26.2.human_oversight_assignment",
 		"deployer/input_data_relevance": "art26.4.input_data_relevance",
 		"deployer/provider_contact": "art26.5.monitoring_and_incident_notice",
+		"deployer/monitoring_procedure_uri": "art26.5.monitoring_and_incident_notice",
+		"deployer/monitored_per_instructions": "art26.5.monitoring_and_incident_notice",
+		"deployer/suspension_procedure": "art26.5.monitoring_and_incident_notice",
+		"deployer/market_surveillance_authority": "art26.5.monitoring_and_incident_notice",
 		"deployer/affected_persons_notice": "art26.11.inform_affected_persons",
 		"deployer/explanation_procedure_uri": "art86.explanation_on_request",
 		"deployer/dpia/completed_date": "art26.9.dpia_uses_instructions",
@@ -109,4 +113,42 @@ test_dpia_after_first_use_fails if {
 test_dpia_not_using_the_instructions_fails if {
 	card := object.union(fx.deployer_card, {"deployer": {"dpia": {"uses_provider_instructions": false}}})
 	status(card, fx.due, "art26.9.dpia_uses_instructions") == "fail"
+}
+
+monitoring_fields(card) := fields if {
+	findings := rules.deny with input as t.input_for(card, fx.due)
+	fields := {f.field | some f in findings; f.id == "art26.5.monitoring_and_incident_notice"}
+}
+
+test_monitoring_gaps_name_each_missing_piece if {
+	bare := json.remove(fx.deployer_card, [
+		"deployer/monitoring_procedure_uri", "deployer/monitored_per_instructions",
+		"deployer/suspension_procedure", "deployer/provider_contact", "deployer/market_surveillance_authority",
+	])
+	monitoring_fields(bare) == {
+		"card.deployer.monitoring_procedure_uri", "card.deployer.monitored_per_instructions",
+		"card.deployer.suspension_procedure", "card.deployer.provider_contact",
+		"card.deployer.market_surveillance_authority",
+	}
+	some m in messages(bare, fx.due, "art26.5.monitoring_and_incident_notice")
+	contains(m, "suspend use when use according to the instructions may present a risk (Art 79(1))")
+}
+
+test_an_empty_list_of_monitored_items_is_none if {
+	card := object.union(fx.deployer_card, {"deployer": {"monitored_per_instructions": []}})
+	monitoring_fields(card) == {"card.deployer.monitored_per_instructions"}
+}
+
+test_financial_governance_meets_the_monitoring_part_only if {
+	# Art 26(5) second subparagraph: the financial-services governance stands for the monitoring, not
+	# for informing the provider and the authority or suspending use.
+	bank := object.union(
+		json.remove(fx.deployer_card, ["deployer/monitoring_procedure_uri", "deployer/monitored_per_instructions"]),
+		{"deployer": {"financial_services_governance": "CRD Art 74 internal governance, EBA/GL/2021/05"}},
+	)
+	status(bank, fx.due, "art26.5.monitoring_and_incident_notice") == "pass"
+	without_authority := json.remove(bank, ["deployer/market_surveillance_authority"])
+	monitoring_fields(without_authority) == {"card.deployer.market_surveillance_authority"}
+	blank := object.union(bank, {"deployer": {"financial_services_governance": " "}})
+	monitoring_fields(blank) == {"card.deployer.monitoring_procedure_uri", "card.deployer.monitored_per_instructions"}
 }
