@@ -335,8 +335,9 @@ realtime_rbi_law_enforcement if realtime_rbi_declared
 rbi_use_judged if "deployer" in roles
 
 # Art 5(1)(h)(i)-(iii) with 5(2)-(5): an allowed objective, a national law that opts in (true or its
-# citation), and a prior authorisation or, in a duly justified urgency, a use whose authorisation
-# was requested within 24 hours (5(3)); a refused authorisation ends the use.
+# citation), and a prior authorisation or, in a duly justified urgency, a use started without it whose
+# authorisation was requested at the latest 24 hours after the use started (5(3)). A refusal ends the
+# use: it stays lawful only when the card records that the use stopped and its data were deleted.
 rbi_authorisation := section(rbi, "authorisation")
 
 rbi_urgency := section(rbi, "urgency")
@@ -359,15 +360,36 @@ rfc3339(value) if {
 	regex.match(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`, value)
 }
 
-urgency_hours := (time.parse_rfc3339_ns(rbi_urgency.authorisation_requested_at) - time.parse_rfc3339_ns(rbi_urgency.started_at)) / (3600 * 1000000000) if {
-	rfc3339(rbi_urgency.started_at)
+hour_ns := 3600 * 1000000000
+
+urgency_started_ns := time.parse_rfc3339_ns(rbi_urgency.started_at) if rfc3339(rbi_urgency.started_at)
+
+urgency_hours := (time.parse_rfc3339_ns(rbi_urgency.authorisation_requested_at) - urgency_started_ns) / hour_ns if {
 	rfc3339(rbi_urgency.authorisation_requested_at)
 }
 
+# The latest moment 5(3) allows for the request: 24 hours after the urgent use started (UTC).
+urgency_request_deadline := time.format([urgency_started_ns + 24 * hour_ns, "UTC", "2006-01-02T15:04:05Z07:00"])
+
+# A request made before the use started is as good as one made within the 24 hours.
+rbi_requested_in_time if urgency_hours <= 24
+
 rbi_urgent_route if {
-	urgency_hours >= 0
-	urgency_hours <= 24
+	rbi_requested_in_time
 	not rbi_refused
+}
+
+# Requested in time and not yet decided: the use may go on, and stops at once if refused.
+rbi_urgency_pending if {
+	rbi_urgent_route
+	not rbi_authorised
+}
+
+rbi_refusal_obeyed if {
+	rbi_refused
+	rbi_requested_in_time
+	rfc3339(rbi_urgency.stopped_at)
+	rbi_urgency.data_deleted == true
 }
 
 rbi_lacks contains "an objective (victim_search, imminent_threat or serious_crime_suspect, 5(1)(h)(i)-(iii))" if {
@@ -383,11 +405,24 @@ rbi_lacks contains "a national law basis (5(5))" if not rbi_law_basis
 
 rbi_lacks contains "a prior authorisation, or in an urgency an authorisation requested within 24 hours (5(3))" if {
 	not rbi_authorised
-	not rbi_urgent_route
+	not urgency_started_ns
 	not rbi_refused
 }
 
-rbi_lacks contains "an authorisation: it was refused, so the use stops and its data are deleted (5(3))" if rbi_refused
+rbi_lacks contains sprintf("an authorisation requested within 24 hours of the urgent use that started at %s: none was requested, the latest was %s (5(3))", [rbi_urgency.started_at, urgency_request_deadline]) if {
+	not rbi_authorised
+	not urgency_hours
+}
+
+rbi_lacks contains sprintf("an authorisation requested within 24 hours of the urgent use that started at %s: requested at %s, after the latest %s (5(3))", [rbi_urgency.started_at, rbi_urgency.authorisation_requested_at, urgency_request_deadline]) if {
+	not rbi_authorised
+	urgency_hours > 24
+}
+
+rbi_lacks contains "an authorisation: it was refused, so the use stops at once and its data, results and outputs are deleted (5(3)); after an urgent use record ai_act.rbi.urgency.stopped_at and data_deleted: true" if {
+	rbi_refused
+	not rbi_refusal_obeyed
+}
 
 rbi_exception_used if {
 	realtime_rbi_law_enforcement
@@ -1026,7 +1061,21 @@ other_reasons contains {"basis": "art6.3", "text": text} if {
 
 other_reasons contains {"basis": "art5.2", "text": text} if {
 	rbi_exception_used
+	not rbi_urgency_pending
+	not rbi_refusal_obeyed
 	text := sprintf("real-time RBI for law enforcement under the Art 5(2)-(3) exception (objective %s): high-risk with the exception duties", [rbi.objective])
+}
+
+other_reasons contains {"basis": "art5.2", "text": text} if {
+	rbi_exception_used
+	rbi_urgency_pending
+	text := sprintf("real-time RBI for law enforcement under the Art 5(2)-(3) exception (objective %s), started in an urgency at %s with the authorisation requested at %s, within the 24 hours to %s (5(3)): pending; if it is refused the use stops at once and its data are discarded", [rbi.objective, rbi_urgency.started_at, rbi_urgency.authorisation_requested_at, urgency_request_deadline])
+}
+
+other_reasons contains {"basis": "art5.2", "text": text} if {
+	rbi_exception_used
+	rbi_refusal_obeyed
+	text := sprintf("real-time RBI for law enforcement under the Art 5(2)-(3) exception (objective %s): the urgent use's authorisation was refused, and the use stopped at %s with its data deleted (5(3))", [rbi.objective, rbi_urgency.stopped_at])
 }
 
 other_reasons contains {"basis": "art25.1", "text": "the deployer changed the intended purpose: it becomes the provider"} if {

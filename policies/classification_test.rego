@@ -4851,6 +4851,198 @@ test_rbi_realtime_le_urgency_late if {
 	r.tier == "prohibited"
 	r.gpai == "none"
 	bases(r) == ["art5.1.h"]
+	some reason_0 in r.reasons
+	contains(reason_0.text, "requested at 2026-03-02T14:00:00Z, after the latest 2026-03-02T08:00:00Z (5(3))")
+}
+
+case_rbi_realtime_le_urgency_not_requested := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"national_law_basis": true,
+				"objective": "imminent_threat",
+				"urgency": {
+					"started_at": "2026-03-01T08:00:00Z"
+				}
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Urgent police use against an imminent threat, no authorisation requested"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-urgency-not-requested",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_urgency_not_requested if {
+	r := classify(case_rbi_realtime_le_urgency_not_requested)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["art5.1.h"]
+	some reason_0 in r.reasons
+	contains(reason_0.text, "none was requested, the latest was 2026-03-02T08:00:00Z")
+}
+
+case_rbi_realtime_le_urgency_refused_running := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"authorisation": {
+					"authority": "District Court",
+					"refused": true
+				},
+				"national_law_basis": true,
+				"objective": "imminent_threat",
+				"urgency": {
+					"authorisation_requested_at": "2026-03-01T14:00:00Z",
+					"started_at": "2026-03-01T08:00:00Z"
+				}
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Urgent police use whose authorisation was refused, still running"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-urgency-refused-running",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_urgency_refused_running if {
+	r := classify(case_rbi_realtime_le_urgency_refused_running)
+	r.tier == "prohibited"
+	r.gpai == "none"
+	bases(r) == ["art5.1.h"]
+	some reason_0 in r.reasons
+	contains(reason_0.text, "it was refused, so the use stops at once")
+}
+
+case_rbi_realtime_le_urgency_refused_stopped := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"biometric_function": "identification",
+			"biometric_timing": "real_time",
+			"decision_effect_on_persons": "legal",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"rbi": {
+				"authorisation": {
+					"authority": "District Court",
+					"refused": true
+				},
+				"national_law_basis": true,
+				"objective": "imminent_threat",
+				"urgency": {
+					"authorisation_requested_at": "2026-03-01T14:00:00Z",
+					"data_deleted": true,
+					"started_at": "2026-03-01T08:00:00Z",
+					"stopped_at": "2026-03-01T18:00:00Z"
+				}
+			},
+			"role": "deployer",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": true
+		},
+		"deployment": {
+			"deployer_type": "public_authority",
+			"education_institution": false,
+			"law_enforcement": true,
+			"publicly_accessible_space": true,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Urgent police use whose authorisation, requested in time, was refused; the use stopped and its data were deleted (5(3))"
+		},
+		"model_details": {
+			"name": "rbi-realtime-le-urgency-refused-stopped",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_rbi_realtime_le_urgency_refused_stopped if {
+	r := classify(case_rbi_realtime_le_urgency_refused_stopped)
+	r.tier == "high"
+	r.gpai == "none"
+	bases(r) == ["annex3.1.a", "art5.2"]
+	some reason_0 in r.reasons
+	contains(reason_0.text, "was refused, and the use stopped at 2026-03-01T18:00:00Z with its data deleted")
+	"art5.3.prior_authorisation" in ids(r)
 }
 
 case_rbi_realtime_le_urgency := {
@@ -4909,6 +5101,8 @@ test_rbi_realtime_le_urgency if {
 	r.tier == "high"
 	r.gpai == "none"
 	bases(r) == ["annex3.1.a", "art5.2"]
+	some reason_0 in r.reasons
+	contains(reason_0.text, "within the 24 hours to 2026-03-02T08:00:00Z (5(3)): pending; if it is refused the use stops at once")
 	"art5.3.prior_authorisation" in ids(r)
 	"art5.4.notify_msa_and_dpa" in ids(r)
 	"art27.fria" in ids(r)

@@ -233,7 +233,11 @@ deny contains finding if {
 #   article: Art. 5(3)
 #   severity: critical
 #   waivable: false
-#   remediation: Fill ai_act.rbi.authorisation.{authority, date, ref}; the date is not after deployment.first_use_date.
+#   remediation: >-
+#     Fill ai_act.rbi.authorisation.{authority, date, ref}; the date is not after deployment.first_use_date,
+#     unless an urgent use (ai_act.rbi.urgency.started_at) requested it within 24 hours
+#     (urgency.authorisation_requested_at); a refusal stops the use and deletes its data
+#     (authorisation.refused, urgency.stopped_at, urgency.data_deleted).
 deny contains finding if {
 	some finding in enforced_gaps
 	finding.id == "art5.3.prior_authorisation"
@@ -265,21 +269,40 @@ gaps contains {"id": "art5.2.necessity_proportionality_safeguards", "msg": msg, 
 
 authorisation := duties.section(rbi, "authorisation")
 
+urgency := duties.section(rbi, "urgency")
+
+# Art 5(3) urgency: the use started without authorisation and the request went in within the 24
+# hours; until the authority decides, the authorisation is not a gap but a duty that is warned of
+# (decision pending; if refused, stop at once and discard), and once it is granted its date may
+# follow the first use. A refusal that was obeyed (use stopped, data deleted) leaves no gap.
+urgent_use if classification.rbi_urgent_route
+
+urgent_use if classification.rbi_refusal_obeyed
+
 gaps contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": sprintf("card.ai_act.rbi.authorisation.%s", [key])} if {
+	not urgent_use
 	some key in ["authority", "ref"]
 	not duties.has_text(object.get(authorisation, key, null))
 	msg := sprintf("real-time RBI authorisation has no %s", [key])
 }
 
 gaps contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": "card.ai_act.rbi.authorisation.date"} if {
+	not urgent_use
 	not duties.iso_date(object.get(authorisation, "date", null))
 	msg := "real-time RBI authorisation has no ISO date"
 }
 
 gaps contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": "card.ai_act.rbi.authorisation.date"} if {
+	not urgent_use
 	duties.iso_date(authorisation.date)
 	authorisation.date > card.deployment.first_use_date
 	msg := sprintf("authorised on %s, after first use on %s", [authorisation.date, card.deployment.first_use_date])
+}
+
+warn contains {"id": "art5.3.prior_authorisation", "msg": msg, "field": "card.ai_act.rbi.urgency.authorisation_requested_at"} if {
+	classification.rbi_urgency_pending
+	duties.due("art5.3.prior_authorisation")
+	msg := sprintf("urgent use started at %s without authorisation, requested at %s (at the latest by %s, 24 hours after the start): the decision is pending; if it is refused, stop the use immediately and discard its data, results and outputs (5(3)), then record ai_act.rbi.authorisation.refused, urgency.stopped_at and urgency.data_deleted", [urgency.started_at, urgency.authorisation_requested_at, classification.urgency_request_deadline])
 }
 
 notifications := duties.section(rbi, "notifications")

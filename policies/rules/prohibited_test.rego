@@ -78,3 +78,68 @@ test_a_ban_before_its_date_warns_with_its_date if {
 	contains(msg, "not yet applicable until 2026-12-02")
 	contains(msg, "would fail")
 }
+
+# #12 item 8, Art 5(3) urgency: the use started without authorisation and the request went in within
+# 24 hours. Until the authority decides, the authorisation is a warned duty naming the 24-hour limit
+# and the stop-and-discard duty, not a failure; a late request, none, or a refusal while the use goes
+# on is a prohibited use; a refusal obeyed (stopped, data deleted) leaves no gap.
+urgent(urgency) := json.patch(fx.rbi_card, [
+	{"op": "remove", "path": "/ai_act/rbi/authorisation"},
+	{"op": "add", "path": "/ai_act/rbi/urgency", "value": urgency},
+])
+
+started := "2026-03-01T08:00:00Z"
+
+test_an_urgent_use_requested_within_24_hours_warns_while_pending if {
+	card := urgent({"started_at": started, "authorisation_requested_at": "2026-03-02T07:00:00Z"})
+	status(card, fx.due, "art5.3.prior_authorisation") == "warn"
+	status(card, fx.due, "art5.1.h") == "absent"
+	some msg in messages(card, fx.due, "art5.3.prior_authorisation")
+	contains(msg, "at the latest by 2026-03-02T08:00:00Z, 24 hours after the start")
+	contains(msg, "if it is refused, stop the use immediately and discard its data")
+}
+
+test_an_urgent_use_granted_after_it_started_passes if {
+	card := object.union(
+		urgent({"started_at": started, "authorisation_requested_at": "2026-03-01T10:00:00Z"}),
+		{"ai_act": {"rbi": {"authorisation": {"authority": "District Court", "date": "2026-03-02", "ref": "RK-2026-201"}}}},
+	)
+	status(card, fx.due, "art5.3.prior_authorisation") == "pass"
+}
+
+test_an_urgent_use_requested_after_24_hours_is_a_prohibited_use if {
+	card := urgent({"started_at": started, "authorisation_requested_at": "2026-03-02T09:00:00Z"})
+	status(card, fx.due, "art5.1.h") == "fail"
+	status(card, fx.due, "art5.3.prior_authorisation") == "absent"
+	some msg in messages(card, fx.due, "art5.1.h")
+	contains(msg, "requested at 2026-03-02T09:00:00Z, after the latest 2026-03-02T08:00:00Z")
+}
+
+test_an_urgent_use_never_requested_is_a_prohibited_use if {
+	card := urgent({"started_at": started})
+	status(card, fx.due, "art5.1.h") == "fail"
+	some msg in messages(card, fx.due, "art5.1.h")
+	contains(msg, "none was requested, the latest was 2026-03-02T08:00:00Z")
+}
+
+test_a_refused_urgent_use_still_running_is_a_prohibited_use if {
+	card := object.union(
+		urgent({"started_at": started, "authorisation_requested_at": "2026-03-01T10:00:00Z"}),
+		{"ai_act": {"rbi": {"authorisation": {"refused": true}}}},
+	)
+	status(card, fx.due, "art5.1.h") == "fail"
+	some msg in messages(card, fx.due, "art5.1.h")
+	contains(msg, "it was refused, so the use stops at once")
+}
+
+test_a_refused_urgent_use_stopped_with_its_data_deleted_leaves_no_gap if {
+	card := object.union(
+		urgent({
+			"started_at": started, "authorisation_requested_at": "2026-03-01T10:00:00Z",
+			"stopped_at": "2026-03-01T16:00:00Z", "data_deleted": true,
+		}),
+		{"ai_act": {"rbi": {"authorisation": {"refused": true}}}},
+	)
+	status(card, fx.due, "art5.1.h") == "absent"
+	status(card, fx.due, "art5.3.prior_authorisation") == "pass"
+}

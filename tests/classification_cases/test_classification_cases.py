@@ -35,6 +35,8 @@ def test_case(path: Path) -> None:
     assert result["tier"] == expect["tier"]
     assert result["gpai"] == expect["gpai"]
     assert sorted({r["basis"] for r in result["reasons"]}) == sorted(expect["bases"])
+    for text in expect.get("reasons_contain", []):
+        assert any(text in r["text"] for r in result["reasons"]), f"no reason says {text!r}"
     for listing, key in (("obligations", "obligations"), ("organisation_rules", "organisation_rules")):
         ids = [o["id"] for o in result[listing]]
         if key in expect:

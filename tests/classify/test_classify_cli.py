@@ -192,3 +192,30 @@ def test_deployer_owes_26_9_checked_and_26_12_listed_but_never_judged(tmp_path: 
     assert done.returncode == 1
     results = {r["id"]: r["status"] for r in json.loads(done.stdout)["cards"][0]["results"]}
     assert results["art26.9.dpia_uses_instructions"] == "fail"
+
+
+def test_an_urgent_rbi_use_pending_authorisation_warns_and_a_late_request_fails(tmp_path: Path) -> None:
+    """Art 5(3): requested within 24 hours and pending is a warning naming the limit and the stop-and-discard
+    duty, not a failed prior authorisation; requested after the 24 hours it is a prohibited use."""
+    card = yaml.safe_load((ROOT / "tests/policies/fixtures/rbi_exception.yaml").read_text(encoding="utf-8"))
+    del card["ai_act"]["rbi"]["authorisation"]
+    rules = ("--rule", "art5.3.prior_authorisation", "--rule", "art5.1.h")
+    for requested_at, expected in (("2026-03-01T14:00:00Z", "warn"), ("2026-03-02T09:00:00Z", "fail")):
+        card["ai_act"]["rbi"]["urgency"] = {
+            "started_at": "2026-03-01T08:00:00Z",
+            "authorisation_requested_at": requested_at,
+        }
+        path = tmp_path / "model_card.yaml"
+        path.write_text(yaml.safe_dump(card), encoding="utf-8")
+        done = comply("check", str(path), "--format", "json", *AS_OF, *rules)
+        assert done.returncode in (0, 1), done.stderr
+        results = {r["id"]: r for r in json.loads(done.stdout)["cards"][0]["results"]}
+        if expected == "warn":
+            assert results["art5.3.prior_authorisation"]["status"] == "warn"
+            assert "at the latest by 2026-03-02T08:00:00Z" in results["art5.3.prior_authorisation"]["message"]
+            assert "stop the use immediately and discard its data" in results["art5.3.prior_authorisation"]["message"]
+            assert "art5.1.h" not in results
+        else:
+            assert results["art5.1.h"]["status"] == "fail"
+            assert "after the latest 2026-03-02T08:00:00Z" in results["art5.1.h"]["message"]
+            assert "art5.3.prior_authorisation" not in results

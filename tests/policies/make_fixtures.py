@@ -80,6 +80,9 @@ def render_cases() -> str:
         lines.append(f"\tr.tier == {json.dumps(expect['tier'])}")
         lines.append(f"\tr.gpai == {json.dumps(expect['gpai'])}")
         lines.append(f"\tbases(r) == {json.dumps(sorted(expect['bases']))}")
+        for n, text in enumerate(expect.get("reasons_contain", [])):
+            lines.append(f"\tsome reason_{n} in r.reasons")
+            lines.append(f"\tcontains(reason_{n}.text, {json.dumps(text)})")
         for key, listing in (("obligations", "ids"), ("organisation_rules", "org_ids")):
             if key in expect:
                 lines.append(f"\t{listing}(r) == {json.dumps(sorted(expect[key]))}")
