@@ -173,6 +173,8 @@ CATEGORISATION_TRAITS = (
 
 ANNEX_I = tuple(f"annex1.a.{n}" for n in range(1, 13)) + tuple(f"annex1.b.{n}" for n in range(13, 21))
 
+ROLES = ("provider", "deployer", "importer", "distributor")
+
 DEROGATIONS = (
     "narrow_procedural_task", "improves_completed_human_activity", "detects_decision_pattern_deviations",
     "preparatory_task",
@@ -291,8 +293,12 @@ QUESTIONS: tuple[Question, ...] = (
     Question("ai_act.assessment.answered_by", "Who is answering (name and role, recorded in the card)?", "text"),
     Question("ai_act.artifact", "Is this an AI system, a model only, or both?", "choice", ("system", "model", "model_and_system"), "system"),
     Question(
-        "ai_act.role", "Are you its provider (you develop it or have it developed), a deployer (you use it), or both (in-house)?",
-        "choice", ("provider", "deployer", "both"), "provider",
+        "ai_act.role",
+        "What is your role? provider (you develop it or have it developed and offer it under your name), deployer "
+        "(you use it in your work), importer (you bring a provider's system from outside the EU onto the EU market), "
+        "distributor (you pass it on in the supply chain); more than one is allowed, comma-separated (both = "
+        "provider, deployer: an in-house system)",
+        "multi", ROLES, ["provider"],
     ),
     Question(
         "ai_act.in_scope_exclusion",
@@ -312,7 +318,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("ai_act.emotion_recognition_reason", "Why does it recognise emotions?", "choice", ("medical", "safety", "other"), when=_biometric("emotion_recognition")),
     Question(
         "deployment.deployer_type", "Who deploys it?", "choice",
-        ("private", "public_authority", "public_service", "natural_person_personal"), "private", when=_system,
+        ("private", "public_authority", "public_service", "union_institution", "natural_person_personal"), "private",
+        when=_system,
     ),
     Question("deployment.law_enforcement", "Is it used for law enforcement?", "bool", default=False, when=_system),
     Question(
@@ -407,8 +414,10 @@ def existing_answer(question: Question, card: Mapping[str, Any]) -> Any:
     value = _lookup(card, question.path)
     if question.path == "ai_act.derogation" and isinstance(value, Mapping):
         value = value.get("condition")
+    if question.path == "ai_act.role" and isinstance(value, str):
+        value = [value]
     if question.path == "ai_act.role" and isinstance(value, list):
-        value = value[0] if len(value) == 1 else "both" if sorted(value) == ["deployer", "provider"] else None
+        value = [role for role in ROLES if role in value] if set(value) <= set(ROLES) and value else None
     if question.kind == "member":
         return None if not isinstance(value, list) else question.member in value
     if question.kind == "choice":
@@ -419,8 +428,14 @@ def existing_answer(question: Question, card: Mapping[str, Any]) -> Any:
     if question.kind in {"multi", "text_list"}:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             return None
-        return value if question.kind == "text_list" or all(item in question.choices for item in value) else None
+        # The card's own list, unknown items included (the policy asks about those): Enter keeps it.
+        return value
     if question.kind == "number":
+        if isinstance(value, str):
+            try:
+                return value if float(value) >= 0 else None
+            except ValueError:
+                return None
         return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if question.kind == "change":
         return value if isinstance(value, bool) or (isinstance(value, str) and ISO_DATE.match(value)) else None
@@ -485,6 +500,11 @@ def parse_answer(question: Question, text: str, default: Any = None) -> Any:
     if question.kind == "text":
         return text
     items = [] if text.lower() == "none" else [part.strip() for part in text.split(",") if part.strip()]
+    if question.path == "ai_act.role":
+        named = {role for item in items for role in (("provider", "deployer") if item == "both" else (item,))}
+        if not named or not named <= set(ROLES):
+            raise ValueError(f"one or more of: {', '.join(ROLES)} (comma-separated), or both")
+        return [role for role in ROLES if role in named]
     if question.kind == "multi":
         unknown = [item for item in items if item not in question.choices]
         if unknown:
@@ -504,6 +524,8 @@ def hint(question: Question, default: Any) -> str:
         return {None: "[y/n]", True: "[Y/n]", False: "[y/N]"}[default]
     if question.kind == "choice":
         options = "/".join(question.choices) if len(question.choices) <= 6 else "none or an id"
+    elif question.kind == "multi" and len(question.choices) <= 6:
+        options = ", ".join(question.choices) + ", comma-separated"
     elif question.kind == "change":
         options = "y/n/YYYY-MM-DD"
     elif question.kind == "date":
@@ -606,8 +628,8 @@ def sections_from(
         if "[" in key or key.startswith(("ai_act.assessment.", "ai_act.derogation.")):
             continue
         section, name = key.split(".", 1)
-        if key == "ai_act.role" and value == "both":
-            value = ["provider", "deployer"]
+        if key == "ai_act.role" and isinstance(value, list) and len(value) == 1:
+            value = value[0]
         sections[section][name] = value
     for path, canonical in LISTS.items():
         asked = {key[len(path) + 1 : -1]: value for key, value in answers.items() if key.startswith(f"{path}[")}

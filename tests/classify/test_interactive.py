@@ -229,7 +229,7 @@ def test_a_claimed_derogation_is_the_art_6_4_record(tmp_path: Path) -> None:
             "Why does that condition hold": "sorts incoming files by language; decides nothing",
             "profile natural persons": "n",
             "Who deploys it": "public_authority",
-            "or both (in-house)": "both",
+            "What is your role?": "both",
         }
         for needle, reply in table.items():
             if needle in prompt:
@@ -247,6 +247,75 @@ def test_a_claimed_derogation_is_the_art_6_4_record(tmp_path: Path) -> None:
     result = json.loads(comply("classify", str(card), "--format", "json", *AS_OF).stdout)
     assert result["tier"] == "minimal"
     assert "art6.3.a" in {r["basis"] for r in result["reasons"]}
+
+
+def test_importer_and_distributor_roles_are_asked_and_written(tmp_path: Path) -> None:
+    card = tmp_path / "model_card.yaml"
+
+    def importer(prompt: str) -> str:
+        if "What is your role?" in prompt:
+            return "importer, distributor"
+        if "Who is answering" in prompt:
+            return "Ana Ruiz (compliance)"
+        return "n" if "[y/n]" in prompt else ""
+
+    terminal = Terminal("classify", "--interactive", str(card))
+    assert terminal.answer_all(importer) == 0, terminal.transcript[-2000:]
+    role = next(p for p in terminal.prompts if "What is your role?" in p)
+    assert "importer (you bring a provider's system from outside the EU" in role
+    assert role.endswith("[provider, deployer, importer, distributor, comma-separated; Enter = provider] ")
+    assert yaml.safe_load(card.read_text(encoding="utf-8"))["ai_act"]["role"] == ["importer", "distributor"]
+    result = json.loads(comply("classify", str(card), "--format", "json", *AS_OF).stdout)
+    assert result["roles"] == ["distributor", "importer"] and result["roles_assumed"] is False
+    # Running again offers the roles; a role the Act does not know is refused and asked again.
+    answers = iter(["", "reseller", ""])
+    terminal = Terminal("classify", "--interactive", str(card))
+    assert (
+        terminal.answer_all(lambda prompt: next(answers, "") if "role" in prompt or "answering" in prompt else "") == 0
+    )
+    asked = [p for p in terminal.prompts if "What is your role?" in p]
+    assert len(asked) == 2 and asked[0].endswith("Enter = importer, distributor] ")
+    assert "one or more of: provider, deployer, importer, distributor" in terminal.transcript
+    assert yaml.safe_load(card.read_text(encoding="utf-8"))["ai_act"]["role"] == ["importer", "distributor"]
+
+
+def test_every_fact_the_card_states_is_offered_as_the_default(tmp_path: Path) -> None:
+    """Facts as a user writes them: FLOPs as a string, a role list with importer, a Union institution, a trait
+    comply does not know. Each is offered back, and Enter everywhere keeps the card."""
+    card = tmp_path / "model_card.yaml"
+    card.write_text(
+        "ai_act:\n"
+        "  artifact: model_and_system\n"
+        "  role: [provider, importer]\n"
+        "  in_scope_exclusion: false\n"
+        "  uses_biometrics: true\n"
+        "  biometric_function: categorisation\n"
+        "  biometric_categorisation_attributes: [age, skin_tone]\n"
+        "  derogation: false\n"
+        "  placed_on_market: 2025-03-01\n"
+        "  general_purpose: true\n"
+        "  training_compute_flops: 8e23\n"
+        "deployment:\n"
+        "  deployer_type: union_institution\n",
+        encoding="utf-8",
+    )
+    terminal = Terminal("classify", "--interactive", str(card))
+    assert terminal.answer_all(lambda prompt: "Pat" if "answering" in prompt else "n" if "[y/n]" in prompt else "") == 0
+    offered = "\n".join(terminal.prompts)
+    for shown in (
+        "Enter = provider, importer]",
+        "Enter = age, skin_tone]",
+        "Enter = 2025-03-01]",
+        "Enter = 8e23]",
+        "Enter = union_institution]",
+    ):
+        assert shown in offered, shown
+    ai = yaml.safe_load(card.read_text(encoding="utf-8"))["ai_act"]
+    assert ai["role"] == ["provider", "importer"]
+    assert ai["biometric_categorisation_attributes"] == ["age", "skin_tone"]
+    assert ai["training_compute_flops"] == "8e23"
+    assert ai["placed_on_market"] == "2025-03-01"
+    assert yaml.safe_load(card.read_text(encoding="utf-8"))["deployment"]["deployer_type"] == "union_institution"
 
 
 def test_piped_answers_keep_the_rest_of_an_existing_card(tmp_path: Path) -> None:
