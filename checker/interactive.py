@@ -602,9 +602,9 @@ def _section_headings() -> dict[str, str]:
 
 _SECTION_OF = _section_headings()
 
-# Choice facts whose null on an existing card has meant "none" (offered back as the default "none";
-# the questionnaire writes "none" itself, since null means "not stated").
-_NULLABLE = {"ai_act.safety_component_of", "ai_act.derogation", "ai_act.synthetic_content_exception"}
+# Claims whose null on an existing card means "not claimed" (offered back as the default "none"; the
+# questionnaire writes "none" itself). A null safety_component_of is a fact not stated, so it is not offered back.
+_NULLABLE = {"ai_act.derogation", "ai_act.synthetic_content_exception"}
 
 
 def _with_list(current: Any, canonical: Sequence[str], chosen: set[str], refused: set[str]) -> list[str]:

@@ -52,7 +52,7 @@ ai_act:
   uses_biometrics: false          # then biometric_function, biometric_timing, ...
   interacts_with_natural_persons: false
   generates_synthetic_content: false
-  safety_component_of: null       # or an Annex I id such as annex1.a.11
+  safety_component_of: none       # or an Annex I id such as annex1.a.11
   profiling: true
 deployment:
   deployer_type: private          # public_authority | public_service | private | natural_person_personal

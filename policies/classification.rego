@@ -909,6 +909,13 @@ missing contains "card.ai_act.safety_component_of" if {
 	not "safety_component_of" in object.keys(ai)
 }
 
+# null is "not stated", as for every optional fact: whether the system is (a safety component of) an Annex I
+# product decides Art 6(1) against 6(2), the Art 43 route and Art 2(2), so it is asked for, never read as none.
+missing contains "card.ai_act.safety_component_of" if {
+	classifies_a_system
+	ai.safety_component_of == null
+}
+
 missing contains "card.ai_act.safety_component_of" if {
 	classifies_a_system
 	is_string(ai.safety_component_of)
@@ -1098,7 +1105,15 @@ notes contains sprintf("would otherwise be high-risk under %s (%s), but it is %s
 	some r in high_reasons
 }
 
-all_reasons := (((((prohibited_reasons | tier_high_reasons) | transparency_reasons) | gpai_reasons) | other_reasons) | transition.reasons(tier, gpai, marking_owed))
+# Art 50 likewise: a banned or excluded system owes no transparency duty, so its Art 50 matches are notes too.
+tier_transparency_reasons := set() if tier in {"prohibited", "out_of_scope"} else := transparency_reasons
+
+notes contains sprintf("would otherwise owe %s (%s), but it is %s", [r.basis, r.text, replace(tier, "_", " ")]) if {
+	tier in {"prohibited", "out_of_scope"}
+	some r in transparency_reasons
+}
+
+all_reasons := (((((prohibited_reasons | tier_high_reasons) | tier_transparency_reasons) | gpai_reasons) | other_reasons) | transition.reasons(tier, gpai, marking_owed))
 
 reason_key(r) := sprintf("%s|%s", [r.basis, r.text])
 

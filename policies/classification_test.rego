@@ -31,7 +31,7 @@ case_biometric_categorisation_age := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -101,7 +101,7 @@ case_biometric_categorisation_hair := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -154,7 +154,7 @@ case_biometric_categorisation_religion := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -188,7 +188,7 @@ test_biometric_categorisation_religion if {
 	r := classify(case_biometric_categorisation_religion)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["art5.1.g", "art50.3"]
+	bases(r) == ["art5.1.g"]
 	ids(r) == ["art5.1.g", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -206,7 +206,7 @@ case_categorisation_unknown_trait := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -256,7 +256,7 @@ case_chatbot_obvious_from_circumstances := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -307,7 +307,7 @@ case_credit_and_fraud := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.creditworthiness"
 			],
@@ -358,7 +358,7 @@ case_credit_scoring := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.creditworthiness"
 			],
@@ -435,7 +435,7 @@ case_cv_screening_deployer_public := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -487,7 +487,7 @@ case_cv_screening := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -557,7 +557,7 @@ case_declared_too_low := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -629,7 +629,7 @@ case_deepfake_generator_deployer := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -681,7 +681,7 @@ case_deepfake_generator_provider := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -729,7 +729,7 @@ case_deployer_changed_purpose := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -798,7 +798,7 @@ case_deployer_type_missing := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -850,7 +850,7 @@ case_derogation_contradicted_legal_effect := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.public_benefits"
 			],
@@ -904,7 +904,7 @@ case_derogation_false_explicit_none := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"synthetic_content_exception": "none",
 			"use_cases": [
 				"employment.recruitment"
@@ -962,7 +962,7 @@ case_derogation_no_profiling := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"justice.judicial_assistance"
 			],
@@ -1014,7 +1014,7 @@ case_derogation_profiling_unknown := {
 			"interacts_with_natural_persons": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"education.learning_outcomes"
 			],
@@ -1067,7 +1067,7 @@ case_derogation_with_human_review := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.public_benefits"
 			],
@@ -1120,7 +1120,7 @@ case_derogation_with_profiling := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -1237,7 +1237,7 @@ case_election_ads := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"democratic_processes.election_influence"
 			],
@@ -1307,7 +1307,7 @@ case_emotion_at_work_medical := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -1376,7 +1376,7 @@ case_emotion_at_work := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -1410,7 +1410,7 @@ test_emotion_at_work if {
 	r := classify(case_emotion_at_work)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["art5.1.f", "art50.3"]
+	bases(r) == ["art5.1.f"]
 	ids(r) == ["art5.1.f", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -1429,7 +1429,7 @@ case_emotion_customers_call_centre := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -1496,7 +1496,7 @@ case_emotion_missing_reason := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -1551,7 +1551,7 @@ case_emotion_subjects_workers_confirmed := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -1602,7 +1602,7 @@ case_emotion_subjects_workers_empty_flags := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -1693,7 +1693,7 @@ case_exam_proctoring_with_emotion := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"education.test_proctoring"
 			],
@@ -1729,7 +1729,7 @@ test_exam_proctoring_with_emotion if {
 	r := classify(case_exam_proctoring_with_emotion)
 	r.tier == "prohibited"
 	r.gpai == "none"
-	bases(r) == ["art5.1.f", "art50.3"]
+	bases(r) == ["art5.1.f"]
 	ids(r) == ["art5.1.f", "art5.cease_placing_putting_into_service_and_use"]
 }
 
@@ -1743,7 +1743,7 @@ case_exam_proctoring := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"education.test_proctoring"
 			],
@@ -1812,7 +1812,7 @@ case_face_unlock := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -1863,7 +1863,7 @@ case_fraud_detection := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -1916,7 +1916,7 @@ case_generator_placed_before_marking_amended := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -1972,7 +1972,7 @@ case_generator_placed_before_marking_original := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -2113,7 +2113,7 @@ case_gpai_model_and_chatbot := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"training_compute_flops": 4e+24,
 			"use_cases": [],
 			"uses_biometrics": false
@@ -2168,7 +2168,7 @@ case_gpai_model_and_system_undetermined := {
 			"profiling": false,
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"training_compute_flops": 3e+25,
 			"uses_biometrics": false
 		},
@@ -2542,7 +2542,7 @@ case_grammar_assistant := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"synthetic_content_exception": "assistive_editing",
 			"use_cases": [],
 			"uses_biometrics": false
@@ -2591,7 +2591,7 @@ case_grid_deployer_public := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"critical_infrastructure.safety_component"
 			],
@@ -2643,7 +2643,7 @@ case_grid_safety_component := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"critical_infrastructure.safety_component"
 			],
@@ -2715,7 +2715,7 @@ case_insurance_pricing_deployer := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.life_health_insurance"
 			],
@@ -2767,7 +2767,7 @@ case_judicial_assistant := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"justice.judicial_assistance"
 			],
@@ -2837,7 +2837,7 @@ case_legacy_benefits_public_authority_changed := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"significant_change_since": "2028-03-01",
 			"use_cases": [
 				"essential_services.public_benefits"
@@ -2892,7 +2892,7 @@ case_legacy_benefits_public_authority := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"significant_change_since": false,
 			"use_cases": [
 				"essential_services.public_benefits"
@@ -2951,7 +2951,7 @@ case_legacy_credit_change_before_market := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"significant_change_since": "2024-11-01",
 			"use_cases": [
 				"essential_services.creditworthiness"
@@ -3005,7 +3005,7 @@ case_legacy_credit_change_unstated := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.creditworthiness"
 			],
@@ -3059,7 +3059,7 @@ case_legacy_credit_changed := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"significant_change_since": "2028-03-01",
 			"use_cases": [
 				"essential_services.creditworthiness"
@@ -3119,7 +3119,7 @@ case_legacy_credit_unchanged := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"significant_change_since": false,
 			"use_cases": [
 				"essential_services.creditworthiness"
@@ -3179,7 +3179,7 @@ case_legacy_visa_large_scale_it := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"migration.application_examination"
 			],
@@ -3352,7 +3352,7 @@ case_migration_risk := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"migration.risk_assessment"
 			],
@@ -3422,7 +3422,7 @@ case_military := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"biometrics.remote_identification"
 			],
@@ -3477,7 +3477,7 @@ case_news_writer_deployer := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": true,
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3525,7 +3525,7 @@ case_non_eu_high_risk := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"education.learning_outcomes"
 			],
@@ -3598,7 +3598,7 @@ case_nudify_app_before_ban := {
 				"non_consensual_intimate_imagery"
 			],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3657,7 +3657,7 @@ case_nudify_app_original_timeline := {
 				"non_consensual_intimate_imagery"
 			],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3706,7 +3706,7 @@ case_offending_risk_police_deployer := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"law_enforcement.offending_risk"
 			],
@@ -3762,7 +3762,7 @@ case_open_source_high := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -3831,7 +3831,7 @@ case_open_source_minimal := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3879,7 +3879,7 @@ case_personal_use_claim_at_work := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3927,7 +3927,7 @@ case_personal_use_deployer := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -3980,7 +3980,7 @@ case_personal_use_provider_banned := {
 				"provider",
 				"deployer"
 			],
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -4076,7 +4076,7 @@ case_police_transcript_criminal_law_exception := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -4125,7 +4125,7 @@ case_public_authority_profiling_empty_use_cases := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -4176,7 +4176,7 @@ case_rbi_post_le_deployer := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4228,7 +4228,7 @@ case_rbi_post_le_provider := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4310,7 +4310,7 @@ case_rbi_realtime_le_exception := {
 				"objective": "victim_search"
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4366,7 +4366,7 @@ case_rbi_realtime_le_flag_provider := {
 				"realtime_rbi_law_enforcement"
 			],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -4416,7 +4416,7 @@ case_rbi_realtime_le_no_exception := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4476,7 +4476,7 @@ case_rbi_realtime_le_no_law_basis := {
 				"objective": "victim_search"
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4535,7 +4535,7 @@ case_rbi_realtime_le_objective_outside := {
 				"objective": "crowd_management"
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4593,7 +4593,7 @@ case_rbi_realtime_le_partial_exception := {
 				"objective": "imminent_threat"
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4644,7 +4644,7 @@ case_rbi_realtime_le_provider := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4709,7 +4709,7 @@ case_rbi_realtime_le_refused := {
 				"objective": "victim_search"
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4758,7 +4758,7 @@ case_rbi_realtime_le_role_unstated := {
 			"interacts_with_natural_persons": false,
 			"profiling": false,
 			"prohibited_practice_flags": [],
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4816,7 +4816,7 @@ case_rbi_realtime_le_urgency_late := {
 				}
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4875,7 +4875,7 @@ case_rbi_realtime_le_urgency_not_requested := {
 				}
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -4939,7 +4939,7 @@ case_rbi_realtime_le_urgency_refused_running := {
 				}
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -5005,7 +5005,7 @@ case_rbi_realtime_le_urgency_refused_stopped := {
 				}
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -5066,7 +5066,7 @@ case_rbi_realtime_le_urgency := {
 				}
 			},
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -5120,7 +5120,7 @@ case_rbi_realtime_private_stadium := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -5190,7 +5190,7 @@ case_research_claim_without_basis := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5244,7 +5244,7 @@ case_research_claim_workplace_emotion := {
 			"prohibited_practice_flags": [],
 			"research_basis": "sole_scientific_research",
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},
@@ -5293,7 +5293,7 @@ case_research_only := {
 			"prohibited_practice_flags": [],
 			"research_basis": "sole_scientific_research",
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5342,7 +5342,7 @@ case_research_pre_market_testing := {
 			"prohibited_practice_flags": [],
 			"research_basis": "pre_market_research_testing",
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -5382,6 +5382,55 @@ test_research_pre_market_testing if {
 	ids(r) == []
 }
 
+case_safety_component_null := {
+	"card": {
+		"ai_act": {
+			"artifact": "system",
+			"generates_synthetic_content": false,
+			"in_scope_exclusion": "none",
+			"interacts_with_natural_persons": false,
+			"profiling": false,
+			"prohibited_practice_flags": [],
+			"role": "provider",
+			"safety_component_of": null,
+			"use_cases": [],
+			"uses_biometrics": false
+		},
+		"deployment": {
+			"deployer_type": "private",
+			"education_institution": false,
+			"law_enforcement": false,
+			"publicly_accessible_space": false,
+			"workplace": false
+		},
+		"intended_use": {
+			"primary": "Flags surface defects on machined parts for a human inspector"
+		},
+		"model_details": {
+			"name": "safety-component-null",
+			"provider": {
+				"address": "Somewhere 1, EU",
+				"established_in_eu": true,
+				"name": "Example Provider"
+			},
+			"version": "1.0"
+		}
+	},
+	"context": {
+		"reference_date": "2028-01-01",
+		"timeline": "amended"
+	}
+}
+
+test_safety_component_null if {
+	r := classify(case_safety_component_null)
+	r.tier == "undetermined"
+	r.gpai == "none"
+	bases(r) == []
+	ids(r) == ["art4.ai_literacy"]
+	r.missing_facts == ["card.ai_act.safety_component_of"]
+}
+
 case_social_scoring_deployer_public_benefits := {
 	"card": {
 		"ai_act": {
@@ -5395,7 +5444,7 @@ case_social_scoring_deployer_public_benefits := {
 				"social_scoring"
 			],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"essential_services.public_benefits"
 			],
@@ -5453,7 +5502,7 @@ case_social_scoring := {
 				"social_scoring"
 			],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5501,7 +5550,7 @@ case_spam_filter := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5553,7 +5602,7 @@ case_support_chatbot := {
 			"prohibited_practice_flags": [],
 			"publishes_public_interest_text": false,
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5604,7 +5653,7 @@ case_text_generator_public_interest_unstated := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5656,7 +5705,7 @@ case_travel_document_check := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": false
 		},
@@ -5705,7 +5754,7 @@ case_union_agency_recruitment_deployer := {
 			"profiling": true,
 			"prohibited_practice_flags": [],
 			"role": "deployer",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [
 				"employment.recruitment"
 			],
@@ -5814,7 +5863,7 @@ case_verification_listing_religion := {
 			"profiling": false,
 			"prohibited_practice_flags": [],
 			"role": "provider",
-			"safety_component_of": null,
+			"safety_component_of": "none",
 			"use_cases": [],
 			"uses_biometrics": true
 		},

@@ -19,7 +19,7 @@ credit_card := {
 		"profiling": true,
 		"prohibited_practice_flags": [],
 		"role": "provider",
-		"safety_component_of": null,
+		"safety_component_of": "none",
 		"use_cases": [
 			"essential_services.creditworthiness"
 		],
@@ -358,7 +358,7 @@ deployer_card := {
 		"profiling": true,
 		"prohibited_practice_flags": [],
 		"role": "deployer",
-		"safety_component_of": null,
+		"safety_component_of": "none",
 		"use_cases": [
 			"essential_services.creditworthiness"
 		],
@@ -472,7 +472,7 @@ chatbot_card := {
 		"prohibited_practice_flags": [],
 		"publishes_public_interest_text": false,
 		"role": "provider",
-		"safety_component_of": null,
+		"safety_component_of": "none",
 		"use_cases": [],
 		"uses_biometrics": false
 	},
@@ -613,7 +613,7 @@ rbi_card := {
 			"objective": "victim_search"
 		},
 		"role": "deployer",
-		"safety_component_of": null,
+		"safety_component_of": "none",
 		"use_cases": [
 			"biometrics.remote_identification"
 		],
