@@ -13,6 +13,7 @@ thresholds, deviations), the engine (opa), the clock (reference_date, timeline),
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,34 @@ class Configs:
     def patterns_for(self, directory: Path) -> tuple[str, ...]:
         """Which file names are model cards in `directory`: its config's `card_patterns`."""
         return self.for_directory(directory).card_patterns
+
+
+def inputs_named_by_configs(paths: Sequence[Path], explicit: Path | None) -> list[Path]:
+    """Every evidence file the configs of these cards name, found as a run would find them.
+
+    For protecting inputs after an exit 2: a run can stop (a card that does not parse) before it reads a
+    config's evidence, and an old report at an output path may be exactly that evidence (a baseline is a
+    previous comply JSON report). Best effort by design: a config that cannot be read names nothing here.
+    """
+    from checker.errors import ComplyError
+
+    found: set[Path] = set() if explicit is None else {explicit}
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        nearest = find_config(None, directory)
+        if nearest is not None:
+            found.add(nearest)
+        if path.is_dir():
+            for folder, _, files in os.walk(path):
+                found.update(Path(folder) / name for name in CONFIG_NAMES if name in files)
+    named: list[Path] = []
+    for config_path in sorted(found):
+        try:
+            config = read_config(config_path)
+        except (ComplyError, OSError, ValueError):
+            continue
+        named += [value for value in config.evidence.values() if not str(value).startswith(("models:", "runs:"))]
+    return named
 
 
 RUN_SETTINGS = (

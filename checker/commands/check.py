@@ -264,8 +264,10 @@ def register(app: typer.Typer) -> None:
                 ]
             )
         except ComplyError as err:
-            named = [*paths, *policy, *data, *([config] if config else [])]
-            evidence = [*fairness, *predictions, *logging, *audit_log, *continues]
+            from checker.config import inputs_named_by_configs
+
+            named = [*paths, *policy, *data, *([config] if config else []), *inputs_named_by_configs(paths, config)]
+            evidence = [*fairness, *predictions, *logging, *audit_log, *continues, *explanations, *baseline, *model]
             remove_stale_reports(
                 destinations, [*INPUT_FILES, *named, *evidence, *(v.partition("=")[2] for v in evidence)]
             )

@@ -90,3 +90,27 @@ def test_an_output_refused_as_an_input_is_never_removed(tmp_path: Path) -> None:
     done = comply("check", str(card), *PINNED, "-o", str(card))
     assert_one_line_error(done, "refusing to write")
     assert card.read_bytes() == before
+
+
+def test_a_baseline_report_at_the_output_path_is_never_removed(tmp_path: Path) -> None:
+    """A baseline is a previous comply JSON report: named with --baseline, or by the card's comply.yaml,
+    and given as the output by mistake, it survives a run that stops before reading it."""
+    shutil.copytree(EXAMPLES / "credit-scoring-candidate", tmp_path / "candidate")
+    folder = tmp_path / "candidate"
+    configured = folder / "evidence" / "production-3.2.0.report.json"
+    (folder / "model_card.yaml").write_text("model_details: [unclosed\n", encoding="utf-8")
+    before = configured.read_bytes()
+    done = comply("check", str(folder / "model_card.yaml"), *PINNED, "--format", f"json:{configured}")
+    assert_one_line_error(done, "model_card.yaml")
+    assert configured.read_bytes() == before, "the baseline comply.yaml names is an input, not an old report"
+
+    named = tmp_path / "previous.json"
+    named.write_bytes(before)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("model_details: [unclosed\n", encoding="utf-8")
+    done = comply("check", str(broken), *PINNED, "--baseline", str(named), "--format", f"json:{named}")
+    assert_one_line_error(done, "broken.yaml")
+    assert named.read_bytes() == before, "the --baseline file is an input, not an old report"
+    done = comply("check", str(broken), *PINNED, "--format", f"json:{named}")
+    assert_one_line_error(done, "broken.yaml")
+    assert not named.exists(), "not named as an input, the same file is an old report and goes"
