@@ -473,7 +473,7 @@ test_cv_screening_deployer_public if {
 	r.gpai == "none"
 	bases(r) == ["annex3.4.a"]
 	ids(r) == ["art26.1.use_per_instructions", "art26.11.inform_affected_persons", "art26.12.cooperate_with_authorities", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.7.inform_workers", "art26.9.dpia_uses_instructions", "art27.fria", "art4.ai_literacy", "art49.3.deployer_registration", "art86.explanation_on_request"]
-	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.deployment.recorded", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention", "org.rollback.plan"]
+	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.deployment.recorded", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention", "org.monitoring.override_rate", "org.monitoring.plan", "org.rollback.plan"]
 	sort([o.id | some o in r.obligations; o.checked == false]) == ["art26.12.cooperate_with_authorities"]
 }
 
@@ -2629,7 +2629,7 @@ test_grid_deployer_public if {
 	r.gpai == "none"
 	bases(r) == ["annex3.2"]
 	ids(r) == ["art26.1.use_per_instructions", "art26.12.cooperate_with_authorities", "art26.2.human_oversight_assignment", "art26.4.input_data_relevance", "art26.5.monitoring_and_incident_notice", "art26.6.log_retention_6m", "art26.9.dpia_uses_instructions", "art4.ai_literacy"]
-	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.deployment.recorded", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention", "org.rollback.plan"]
+	org_ids(r) == ["org.approval", "org.audit_log.covers_period", "org.audit_log.integrity", "org.audit_log.present", "org.deployment.recorded", "org.fairness.demographic_parity", "org.fairness.disparate_impact", "org.fairness.equalized_odds", "org.fairness.min_group_size", "org.logging.rotation_consistent_with_retention", "org.monitoring.override_rate", "org.monitoring.plan", "org.rollback.plan"]
 	sort([o.id | some o in r.obligations; o.checked == false]) == ["art26.12.cooperate_with_authorities"]
 }
 

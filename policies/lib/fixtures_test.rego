@@ -452,6 +452,21 @@ deployer_card := {
 			"name": "ScoreVendor Oy"
 		},
 		"version": 2026.2
+	},
+	"monitoring": {
+		"alerting": "retail-credit risk desk (e-mail and daily stand-up)",
+		"drift": {
+			"metric": "population stability index of the vendor score against its reference distribution",
+			"threshold": 0.2
+		},
+		"fairness_metrics": [
+			"demographic_parity_difference"
+		],
+		"override_rate": {
+			"max": 0.25,
+			"min": 0.01
+		},
+		"review_cadence": "monthly credit-risk committee"
 	}
 }
 

@@ -1,10 +1,10 @@
-# Monitoring that is actually on, comply's own rules for high-risk systems (org.*): a monitoring section
-# that says what is watched (drift with a metric and a threshold, the fairness metrics), who is alerted
-# and how often it is reviewed; and, from the audit log comply verified, the human-override rate
-# (override events / predictions in each calendar month, input.evidence.audit_events.periods, computed by
-# checker/evidence/audit_events.py for the card's model) inside the band the card declares. They feed the
-# provider's post-market monitoring (Art. 72) and the deployer's monitoring (Art. 26(5)); neither is that
-# duty itself.
+# Monitoring that is actually on, comply's own rules (org.*) for the providers and deployers of high-risk
+# systems: a monitoring section that says what is watched (drift with a metric and a threshold, the
+# fairness metrics), who is alerted and how often it is reviewed; and, from the audit log comply verified,
+# the human-override rate (override events / predictions in each calendar month,
+# input.evidence.audit_events.periods, computed by checker/evidence/audit_events.py for the card's model)
+# inside the band the card declares. They feed the provider's post-market monitoring (Art. 72) and the
+# deployer's monitoring (Art. 26(5)); neither is that duty itself.
 package comply.rules.monitoring
 
 import data.comply.lib.duties

@@ -69,3 +69,14 @@ test_no_events_for_the_model_cannot_be_measured if {
 	f.field == "evidence.audit_events.periods"
 	contains(f.msg, "records no prediction or override event for model retail-credit-scorer")
 }
+
+test_owed_by_a_deployer_of_a_high_risk_system if {
+	# Art 26(5) puts monitoring on the deployer too: comply's monitoring rules apply to its card as well.
+	deployer := fixtures_test.deployer_card
+	monitoring.checks == {"org.monitoring.plan", "org.monitoring.override_rate"} with input as {"card": deployer, "context": fixtures_test.due, "evidence": {"audit_events": in_band}}
+	count(check(deployer, {"audit_events": in_band})) == 0
+	fields(check(object.remove(deployer, ["monitoring"]), {})) == {
+		"card.monitoring.drift.metric", "card.monitoring.drift.threshold", "card.monitoring.fairness_metrics",
+		"card.monitoring.alerting", "card.monitoring.review_cadence",
+	}
+}
