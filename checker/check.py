@@ -18,7 +18,7 @@ from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
 from checker.errors import EngineError, InputError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
 from checker.evidence.card import find_cards
-from checker.evidence.loader import STDIN
+from checker.evidence.loader import STDIN, is_mlflow_uri
 from checker.evidence.per_card import EvidenceArguments, evidence_per_card
 from checker.evidence.provenance import display_path, tool_version
 from checker.report.model import CardResult, Finding, Location, Report, RuleResult, result_from_metadata
@@ -75,7 +75,7 @@ def open_session(request: CheckRequest) -> Session:
     from checker.engine.thresholds import requested
 
     configs = Configs(request.config_path)
-    local = [path for path in request.paths if not _is_mlflow_uri(path)]
+    local = [path for path in request.paths if not is_mlflow_uri(path)]
     cards = _local_cards(local, configs, tolerant=True)
     labelled = _labelled(cards)
     if len(local) < len(request.paths) or request.mlflow_run is not None:  # MLflow's: the working directory's
@@ -165,8 +165,8 @@ def _targets(
     """(card file, its config, MLflow evidence or None) for every card: local files and globs, `models:/`
     and `runs:/` URIs (their card downloaded), each local card joined with the `--mlflow` run if given.
     mlflow is imported only when one of these is used."""
-    uris = [str(path) for path in request.paths if _is_mlflow_uri(path)]
-    cards = _local_cards([path for path in request.paths if not _is_mlflow_uri(path)], session.configs)
+    uris = [str(path) for path in request.paths if is_mlflow_uri(path)]
+    cards = _local_cards([path for path in request.paths if not is_mlflow_uri(path)], session.configs)
     run_config([("this run", session.config), *_labelled(cards)])  # cards the session was not opened for
     if not uris and request.mlflow_run is None:
         return [(path, config, None) for path, config in cards]
@@ -194,10 +194,6 @@ def _targets(
         run = fetch(uri, index, want_card=True)
         targets.append((run.files["card"], here, run))
     return targets
-
-
-def _is_mlflow_uri(path: Path | str) -> bool:
-    return str(path).startswith(("models:/", "runs:/"))
 
 
 def check_card(

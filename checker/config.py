@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.evidence.card import DEFAULT_CARD_PATTERNS
-from checker.evidence.loader import LoadedDocument, load_document
+from checker.evidence.loader import LoadedDocument, is_mlflow_uri, load_document
 
 CONFIG_NAMES = ("comply.yaml", "comply.yml")
 
@@ -114,7 +114,7 @@ def read_config(path: Path) -> Config:
 
     def resolve_evidence(value: str) -> Path:
         """A path relative to comply.yaml, or an MLflow URI as written (a `models:/` baseline)."""
-        return Path(value) if value.startswith(("models:/", "runs:/")) else resolve(value)
+        return Path(value) if is_mlflow_uri(value) else resolve(value)
 
     evidence = {kind: resolve_evidence(value) for kind, value in (data.get("evidence") or {}).items()}
     return Config(
@@ -221,7 +221,7 @@ def inputs_named_by_configs(paths: Sequence[Path], explicit: Path | None) -> lis
             config = read_config(config_path)
         except (ComplyError, OSError, ValueError):
             continue
-        named += [value for value in config.evidence.values() if not str(value).startswith(("models:", "runs:"))]
+        named += [value for value in config.evidence.values() if not is_mlflow_uri(value)]
     return named
 
 

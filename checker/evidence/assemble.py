@@ -356,7 +356,7 @@ def _add_model(
 ) -> None:
     """`evidence.model`: the input signature of the MLflow model `--model` names (checker.evidence.signature);
     a `models:/` or `runs:/` URI is downloaded through MLflow and reported under the URI."""
-    from checker.evidence.mlflow import is_mlflow_uri
+    from checker.evidence.loader import is_mlflow_uri
     from checker.evidence.signature import MLMODEL, download_mlmodel, model_evidence
 
     if is_mlflow_uri(path):
@@ -425,7 +425,7 @@ def _add_baseline(
     `runs:/` baseline is read through MLflow (checker.evidence.mlflow.baseline_evidence), recorded under the
     version it resolved to."""
     from checker.evidence.baseline import check_common, load_baseline
-    from checker.evidence.mlflow import is_mlflow_uri
+    from checker.evidence.loader import is_mlflow_uri
 
     details = card.get("model_details")
     name = details.get("name") if isinstance(details, Mapping) else None

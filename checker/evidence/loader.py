@@ -133,6 +133,12 @@ STDIN = "-"
 """The path that names standard input (`comply check -`)."""
 
 
+def is_mlflow_uri(value: Path | str) -> bool:
+    """A `models:/` or `runs:/` URI: what comply reads through MLflow (checker.evidence.mlflow) rather than from
+    a file. Here, not in that module, because every run asks it of its paths and importing that one costs."""
+    return str(value).startswith(("models:/", "runs:/"))
+
+
 def read_stdin(*, limit: int = MAX_BYTES) -> bytes:
     """Standard input, read once (the same bytes however often the card is loaded); a terminal or
     nothing piped in is a one-line input error, never a wait for typing."""

@@ -47,11 +47,6 @@ REPORT_ARTIFACT = "comply/report.json"
 """Where `--log-to-mlflow` logs the JSON report in the run (checker.report.mlflow_sink), read back as a baseline."""
 
 
-def is_mlflow_uri(value: Path | str) -> bool:
-    """A `models:/` or `runs:/` URI (what comply reads through MLflow rather than from a file)."""
-    return str(value).startswith(("models:/", "runs:/"))
-
-
 @dataclass(frozen=True)
 class RunEvidence:
     """What one MLflow model version or run contributes to a check."""
