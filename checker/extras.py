@@ -19,13 +19,17 @@ def install_line(extra: str) -> str:
     return f"pip install '{DISTRIBUTION}[{extra}]'"
 
 
+def missing_extra(module: str, extra: str, purpose: str) -> UsageError:
+    """The one-line error for a missing optional module: what needs it and how to install it."""
+    return UsageError(f"{purpose} needs {module}, which is not installed: {install_line(extra)}")
+
+
 def require(module: str, extra: str, purpose: str) -> ModuleType:
     """Import `module`, or raise a one-line UsageError naming what needs it and how to install it."""
     try:
         return importlib.import_module(module)
     except ImportError as err:
-        missing = err.name or module
-        raise UsageError(f"{purpose} needs {missing}, which is not installed: {install_line(extra)}") from None
+        raise missing_extra(err.name or module, extra, purpose) from None
 
 
 FAIRNESS_MODULES = ("numpy", "pyarrow")
@@ -41,4 +45,4 @@ def require_fairness(purpose: str) -> None:
 
     for module in FAIRNESS_MODULES:
         if importlib.util.find_spec(module) is None:
-            raise UsageError(f"{purpose} needs {module}, which is not installed: {install_line('fairness')}")
+            raise missing_extra(module, "fairness", purpose)
