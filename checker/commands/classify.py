@@ -126,11 +126,11 @@ def duty_lines(result: Mapping[str, Any]) -> list[str]:
         marks = []
         if result.get("roles_assumed"):
             marks.append("assumed")
-        if not any(duty.get("checked", True) for duty in obligations if duty["role"] == role):
+        role_checked = any(duty.get("checked", True) for duty in obligations if duty["role"] == role)
+        if not role_checked:
             marks.append("not checked by comply check")
         mark = f", {' and '.join(marks)}" if marks else ""
         lines.append(f"  {role} obligations ({result['timeline']} timeline, as of {result['reference_date']}{mark}):")
-        role_checked = "not checked by comply check" not in marks
         lines.extend(_duty_line(duty, width, role_checked) for duty in obligations if duty["role"] == role)
     if organisation:
         lines.append("  organisation rules (comply's own, not legal requirements of the Act):")
