@@ -261,8 +261,7 @@ def assemble(
         files.append(evidence_file)
         sources[f"evidence.{key}"] = source
     _add_declared(evidence, card_data, config)
-    if model_path is not None:
-        _add_model(evidence, files, sources, model_path, config, mlflow_tracking_uri)
+    _add_model(evidence, files, sources, model_path, config, mlflow_tracking_uri, run)
     _add_features(evidence, card_data, card_label)
     _add_lineage_and_operation(evidence, sources, card_data, card, chosen)
     _add_evaluation(evidence, files, sources, card, card_label, run)
@@ -350,12 +349,37 @@ def _add_model(
     evidence: dict[str, Any],
     files: list[EvidenceFile],
     sources: dict[str, Source],
-    path: Path,
+    path: Path | None,
     config: Config,
     tracking_uri: str | None,
+    run: RunEvidence | None,
 ) -> None:
-    """`evidence.model`: the input signature of the MLflow model `--model` names (checker.evidence.signature);
-    a `models:/` or `runs:/` URI is downloaded through MLflow and reported under the URI."""
+    """`evidence.model`: the input signature of the MLflow model (checker.evidence.signature) that `--model`
+    (or comply.yaml `evidence.model`) names, else that of the registered model version the card came from,
+    so the feature rules judge the inputs the model really takes. `origin` says which one it is. When both
+    are there, the named one wins and the version's is kept beside it (`registered_version`, with whether
+    the two signatures agree), so a report says which model's inputs were judged. A version without a
+    signature (or without an `MLmodel`) gives `signature: absent` and no inputs: the features then come
+    from the card, and the report says that no signature backed them."""
+    registered = _registered_model(run)
+    if path is not None:
+        facts, line = _named_model(path, config, tracking_uri)
+        facts["origin"] = "option"
+        if registered is not None:
+            facts["registered_version"] = _beside(registered[0], facts)
+    elif registered is not None:
+        facts, line = registered
+    else:
+        return
+    evidence["model"] = facts
+    if "sha256" in facts:
+        files.append(EvidenceFile("model", facts["file"], facts["sha256"]))
+    sources["evidence.model"] = Source(facts["file"], lambda _: line)
+
+
+def _named_model(path: Path, config: Config, tracking_uri: str | None) -> tuple[dict[str, Any], int]:
+    """The signature of the model `--model` names; a `models:/` or `runs:/` URI is downloaded through
+    MLflow and reported under the URI."""
     from checker.evidence.loader import is_mlflow_uri
     from checker.evidence.signature import MLMODEL, download_mlmodel, model_evidence
 
@@ -364,12 +388,32 @@ def _add_model(
 
         with tempfile.TemporaryDirectory(prefix="comply-model-") as workdir:
             local = download_mlmodel(str(path), config.mlflow, Path(workdir), tracking_uri)
-            facts, line = model_evidence(local, f"{str(path).rstrip('/')}/{MLMODEL}")
-    else:
-        facts, line = model_evidence(path, display_path(path))
-    evidence["model"] = facts
-    files.append(EvidenceFile("model", facts["file"], facts["sha256"]))
-    sources["evidence.model"] = Source(facts["file"], lambda _: line)
+            return model_evidence(local, f"{str(path).rstrip('/')}/{MLMODEL}")
+    return model_evidence(path, display_path(path))
+
+
+def _registered_model(run: RunEvidence | None) -> tuple[dict[str, Any], int] | None:
+    """The signature of the registered model version the card came from (None for a run or a local card)."""
+    label = run.mlmodel_label if run is not None else None
+    if run is None or label is None:
+        return None
+    if run.mlmodel is None:
+        return {"file": label, "inputs": [], "signature": "absent", "origin": "registered_version"}, 1
+    from checker.evidence.signature import model_evidence
+
+    facts, line = model_evidence(run.mlmodel, label, required=False)
+    return {**facts, "origin": "registered_version"}, line
+
+
+def _beside(registered: Mapping[str, Any], used: Mapping[str, Any]) -> dict[str, Any]:
+    """What the registered version's signature says, kept beside the named model's that was used."""
+    kept: dict[str, Any] = {key: registered[key] for key in ("file", "sha256", "signature") if key in registered}
+    kept["names"] = [spec["name"] for spec in registered["inputs"]]
+    same = sorted((spec["name"], spec["type"]) for spec in registered["inputs"]) == sorted(
+        (spec["name"], spec["type"]) for spec in used["inputs"]
+    )
+    kept["same_inputs"] = same and "signature" not in registered
+    return kept
 
 
 def _add_features(evidence: dict[str, Any], card: Mapping[str, Any], card_label: str) -> None:
@@ -383,6 +427,8 @@ def _add_features(evidence: dict[str, Any], card: Mapping[str, Any], card_label:
 
     features = card_features(card, card_label)
     model = evidence.get("model")
+    if model is not None and not model["inputs"]:  # a registered version logged without a signature
+        model = None
     if features is not None and model is not None:
         features = signature_features(model, features)
     elif model is not None:

@@ -9,7 +9,9 @@ model version and its run with `MlflowClient`, then gathers what the run holds:
   not already describe (the card's own words win; the run only fills in what it leaves out);
 - the artifacts comply.yaml names under `mlflow.artifacts` (card, predictions, logging, audit_log),
   downloaded into a temporary folder; the card, when not named, is the artifact whose file name
-  matches `card_patterns`. Each is recorded under its `runs:/<id>/<path>` URI with its sha256.
+  matches `card_patterns`. Each is recorded under its `runs:/<id>/<path>` URI with its sha256;
+- for a registered model version, the `MLmodel` file at the version's source (its signature is the
+  model's real inputs, judged by the feature rules without `--model`; see checker.evidence.signature).
 
 The tracking URI is `--mlflow-tracking-uri`, else `MLFLOW_TRACKING_URI`, else comply.yaml
 `mlflow.tracking_uri`. mlflow (`pip install 'comply-gate[mlflow]'`) is imported only here, only when
@@ -60,10 +62,19 @@ class RunEvidence:
     labels: Mapping[str, str] = field(default_factory=dict)
     metrics: Mapping[str, float] = field(default_factory=dict)
     datasets: Sequence[Mapping[str, str]] = ()
+    mlmodel: Path | None = None
+    """The registered version's `MLmodel` file, downloaded (None for a run, or a source that holds none)."""
 
     @property
     def run_uri(self) -> str:
         return f"runs:/{self.run_id}"
+
+    @property
+    def mlmodel_label(self) -> str | None:
+        """What the version's `MLmodel` is reported as: `models:/NAME/VERSION/MLmodel` (None for a run)."""
+        if self.model_name is None:
+            return None
+        return f"models:/{self.model_name}/{self.model_version}/MLmodel"
 
 
 def tracking_uri(explicit: str | None, config: Mapping[str, Any]) -> str | None:
@@ -117,6 +128,12 @@ def resolve(
         files[kind] = path
         labels[kind] = label
     metrics = {str(key): float(value) for key, value in sorted((run.data.metrics or {}).items())}
+    mlmodel = None
+    if name is not None and version is not None:
+        from checker.evidence.signature import version_mlmodel
+
+        (workdir / "model").mkdir(parents=True, exist_ok=True)
+        mlmodel = version_mlmodel(mlflow, uri, name, version, tracking, workdir / "model")
     return RunEvidence(
         uri=uri,
         run_id=run_id,
@@ -127,6 +144,7 @@ def resolve(
         labels=labels,
         metrics=metrics,
         datasets=_datasets(run),
+        mlmodel=mlmodel,
     )
 
 

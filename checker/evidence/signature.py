@@ -9,8 +9,14 @@ mlflow, to download that one file.
 
 The result is `input.evidence.model` (schemas/model.schema.json); checker.evidence.features makes the
 feature list of it when the card lists none, and the card's list is judged against it when it does
-(policies/rules/features.rego, `org.features.match_model`). A model without a signature, with unnamed
-(tensor) inputs or an unreadable `MLmodel` is an input error: there is no feature list to judge.
+(policies/rules/features.rego, `org.features.match_model`). A model `--model` names without a signature,
+with unnamed (tensor) inputs or with an unreadable `MLmodel` is an input error: there is no feature list to judge.
+
+A card from a registered model version (`comply check models:/NAME@ALIAS`) brings that version's own model:
+`version_mlmodel` fetches the `MLmodel` at the version's source, and it is read with `required=False`. The
+user asked for no signature there, so a version logged without one (or with tensor inputs, or with no
+`MLmodel` at all) is no error: the evidence records `signature: absent` (or `unnamed`) and the features come
+from the card as before. A malformed signature (not JSON, an input named twice) stays an input error.
 """
 
 from __future__ import annotations
@@ -26,9 +32,10 @@ from checker.evidence.loader import load_document
 MLMODEL = "MLmodel"
 
 
-def model_evidence(path: Path, label: str) -> tuple[dict[str, Any], int]:
+def model_evidence(path: Path, label: str, *, required: bool = True) -> tuple[dict[str, Any], int]:
     """(`input.evidence.model`, the line of `signature.inputs`) of the local model directory or MLmodel file at
-    `path`, reported as `label`."""
+    `path`, reported as `label`. With `required=False` a model that names no inputs gives `inputs: []` and
+    `signature: absent` (no signature) or `unnamed` (tensor inputs) instead of an input error."""
     mlmodel = path / MLMODEL if path.is_dir() else path
     if path.is_dir() and not mlmodel.is_file():
         raise InputError(f"{label}: no {MLMODEL} file in the directory (an MLflow model directory holds one)")
@@ -37,6 +44,8 @@ def model_evidence(path: Path, label: str) -> tuple[dict[str, Any], int]:
     data = document.data
     signature = data.get("signature") if isinstance(data, Mapping) else None
     if not isinstance(signature, Mapping) or not signature.get("inputs"):
+        if not required:
+            return {"file": shown, "sha256": document.sha256, "inputs": [], "signature": "absent"}, 1
         raise InputError(
             f"{shown}:1: the model has no input signature, so its features are unknown; log it with one "
             "(mlflow.models.infer_signature) or list them in the card's features:"
@@ -48,10 +57,16 @@ def model_evidence(path: Path, label: str) -> tuple[dict[str, Any], int]:
         raise InputError(f"{shown}:{line}: signature.inputs is not JSON: {one_line(str(err))}") from None
     if not isinstance(specs, list):
         raise InputError(f"{shown}:{line}: signature.inputs is not a list of input specs")
+    if not specs:
+        if not required:
+            return {"file": shown, "sha256": document.sha256, "inputs": [], "signature": "absent"}, line
+        raise InputError(f"{shown}:{line}: the signature lists no inputs, so the model's features are unknown")
     inputs = []
     for index, spec in enumerate(specs):
         name = spec.get("name") if isinstance(spec, Mapping) else None
         if not isinstance(name, str) or not name.strip():
+            if not required:
+                return {"file": shown, "sha256": document.sha256, "inputs": [], "signature": "unnamed"}, line
             raise InputError(
                 f"{shown}:{line}: input {index + 1} of the signature has no name (a tensor spec?): comply needs "
                 "column names; list the features in the card's features:"
@@ -67,7 +82,6 @@ def model_evidence(path: Path, label: str) -> tuple[dict[str, Any], int]:
 def download_mlmodel(uri: str, settings: Mapping[str, Any], workdir: Path, explicit_tracking_uri: str | None) -> Path:
     """The `MLmodel` file of the model at a `models:/` or `runs:/` URI, downloaded into `workdir`."""
     from checker.evidence.mlflow import _call, _locate, client, tracking_uri
-    from checker.extras import require
 
     tracking = tracking_uri(explicit_tracking_uri, settings)
     mlflow = client(tracking)
@@ -76,12 +90,39 @@ def download_mlmodel(uri: str, settings: Mapping[str, Any], workdir: Path, expli
         base = _call(uri, "cannot find the model's files", mlflow.get_model_version_download_uri, name, version)
     else:
         base = uri.rstrip("/")
+    return _download(uri, str(base), workdir, tracking)
+
+
+def version_mlmodel(mlflow: Any, uri: str, name: str, version: str, tracking: str | None, workdir: Path) -> Path | None:
+    """The `MLmodel` file at the source of registered model `name` version `version`, downloaded into
+    `workdir`; None when the source holds no `MLmodel` (a version registered from a folder that is no
+    MLflow model). The source is listed first, so that only a missing file is None: a server or store
+    that does not answer is still an input error."""
+    from checker.evidence.mlflow import _call
+    from checker.extras import require
+
+    base = _call(uri, "cannot find the model's files", mlflow.get_model_version_download_uri, name, version)
+    artifacts = require("mlflow.artifacts", "mlflow", "reading an MLflow model's signature")
+    listed = _call(
+        uri,
+        "cannot list the model's files",
+        lambda: artifacts.list_artifacts(artifact_uri=str(base), tracking_uri=tracking),
+    )
+    if not any(not item.is_dir and item.path.rsplit("/", 1)[-1] == MLMODEL for item in listed or ()):
+        return None
+    return _download(uri, str(base), workdir, tracking)
+
+
+def _download(uri: str, base: str, workdir: Path, tracking: str | None) -> Path:
+    from checker.evidence.mlflow import _call
+    from checker.extras import require
+
     artifacts = require("mlflow.artifacts", "mlflow", "reading an MLflow model's signature")
     local = _call(
         uri,
         f"cannot download its {MLMODEL} file",
         lambda: artifacts.download_artifacts(
-            artifact_uri=f"{str(base).rstrip('/')}/{MLMODEL}", dst_path=str(workdir), tracking_uri=tracking
+            artifact_uri=f"{base.rstrip('/')}/{MLMODEL}", dst_path=str(workdir), tracking_uri=tracking
         ),
     )
     return Path(local)

@@ -215,3 +215,27 @@ def test_a_folder_without_mlmodel_is_one_line_exit_2(tmp_path: Path) -> None:
     card.write_text("model_details: {name: m, version: '1'}\n", encoding="utf-8")
     (tmp_path / "model").mkdir()
     assert_one_line_error(comply("check", str(card), "--model", str(tmp_path / "model")), "no MLmodel file")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "signature"),
+    [
+        (None, "absent"),
+        ([], "absent"),
+        ([{"type": "tensor", "tensor-spec": '{"dtype": "float32", "shape": [-1, 8]}'}], "unnamed"),
+    ],
+)
+def test_a_registered_version_without_named_inputs_is_no_error(
+    tmp_path: Path, inputs: list[dict[str, str]] | None, signature: str
+) -> None:
+    """The signature a card's registered version brings unasked: none to read is recorded, not refused."""
+    from checker.evidence.signature import model_evidence
+
+    model = write_model(tmp_path / "model", inputs)
+    facts, _ = model_evidence(model / "MLmodel", "models:/m/1/MLmodel", required=False)
+    assert (facts["file"], facts["inputs"], facts["signature"]) == ("models:/m/1/MLmodel", [], signature)
+    with pytest.raises(InputError):
+        model_evidence(model / "MLmodel", "models:/m/1/MLmodel")
+    duplicated = write_model(tmp_path / "twice", columns("income", "income"))
+    with pytest.raises(InputError, match="more than once"):
+        model_evidence(duplicated, "models:/m/1/MLmodel", required=False)

@@ -129,6 +129,12 @@ def test_check_registered_alias_logs_verdict_back_to_mlflow(store: Store) -> Non
     assert kinds["predictions"] == f"runs:/{run_id}/eval/predictions.csv"
     assert kinds["mlflow_model_version"] == f"models:/credit-scorer/{version}"
     assert card["input"]["evidence"]["evaluation"]["metrics"] == stated_metrics()
+    assert card["input"]["evidence"]["model"] == {  # the version's source holds no MLflow model: no signature
+        "file": f"models:/credit-scorer/{version}/MLmodel",
+        "inputs": [],
+        "signature": "absent",
+        "origin": "registered_version",
+    }
     assert card["input"]["evidence"]["fairness"]["source"] == "computed"
     described = yaml.safe_load((CREDIT / "model_card.yaml").read_text(encoding="utf-8"))["data_governance"]
     assert card["input"]["card"]["data_governance"] == described  # the card's own words win
@@ -392,3 +398,103 @@ def test_the_registered_model_signature_gives_the_features(store: Store, tmp_pat
         assert art9["file"] == f"{uri}/MLmodel"
         model_file = next(item for item in checked["evidence"] if item["kind"] == "model")
         assert model_file["sha256"] == hashlib.sha256((model / "MLmodel").read_bytes()).hexdigest()
+
+
+def log_signed_model(store: Store, name: str, card: str, inputs: list[tuple[str, str]] | None) -> tuple[str, str]:
+    """A run that logs `card` as its model card and an MLflow 3 model (pyfunc, never loaded by comply) with a
+    column signature of `inputs` (none when None), registered as a new version of `name`: (version, run id)."""
+    import mlflow
+    import mlflow.pyfunc
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
+
+    class Echo(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
+        def predict(self, context: Any, model_input: Any) -> Any:
+            return model_input
+
+    signature = None if inputs is None else ModelSignature(inputs=Schema([ColSpec(t, n) for n, t in inputs]))
+    with store.start_run() as run:
+        mlflow.log_text(card, "model_card.yaml")
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=Echo(), signature=signature, pip_requirements=[], registered_model_name=name
+        )
+        return str(info.registered_model_version), str(run.info.run_id)
+
+
+SIGNED_CARD = "model_details: {name: signed-registry, version: '1'}\nfeatures: [income_band, term_months]\n"
+
+
+@pytest.mark.slow
+def test_a_card_from_a_registered_version_is_judged_on_that_version_signature(store: Store, tmp_path: Path) -> None:
+    from tests.checklist.test_features import columns, signature_line, write_model
+
+    version, run_id = log_signed_model(
+        store,
+        "signed-registry",
+        SIGNED_CARD,
+        [("income_band", "double"), ("term_months", "long"), ("ethnicity", "string")],
+    )
+    store.client().set_registered_model_alias("signed-registry", "champion", version)
+    done = comply("check", "models:/signed-registry@champion", "--format", "json", *REFERENCE, env=store.env)
+    assert done.returncode == 1, done.stderr
+    checked = json.loads(done.stdout)["cards"][0]
+    shown = f"models:/signed-registry/{version}/MLmodel"
+    downloaded = Path(store.client().download_artifacts(run_id, "model_card.yaml", str(tmp_path / "card"))).parent
+    from mlflow.artifacts import download_artifacts
+
+    mlmodel = Path(
+        download_artifacts(artifact_uri=f"models:/signed-registry/{version}/MLmodel", dst_path=str(downloaded))
+    )
+    results = {r["id"]: r for r in checked["results"]}
+    art9 = results["gdpr.art9.special_category_feature"]
+    assert art9["status"] == "fail"
+    [finding] = art9["findings"]
+    assert finding["message"].startswith(f"feature ethnicity (input 3 of the signature in {shown}) is special")
+    assert (finding["file"], finding["line"]) == (shown, signature_line(mlmodel.parent))
+    unlisted = results["org.features.match_model"]
+    assert unlisted["status"] == "fail" and "ethnicity" in unlisted["message"]
+    model = checked["input"]["evidence"]["model"]
+    assert (model["origin"], model["file"]) == ("registered_version", shown)
+    assert [spec["name"] for spec in model["inputs"]] == ["income_band", "term_months", "ethnicity"]
+    evidence = {item["kind"]: item for item in checked["evidence"]}
+    assert evidence["model"] == {
+        "kind": "model",
+        "path": shown,
+        "sha256": hashlib.sha256(mlmodel.read_bytes()).hexdigest(),
+    }
+
+    local = write_model(tmp_path / "local-model", columns("income_band", "term_months"))
+    done = comply(
+        "check", "models:/signed-registry@champion", "--model", str(local), "--format", "json", *REFERENCE,
+        env=store.env,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    checked = json.loads(done.stdout)["cards"][0]
+    statuses = {r["id"]: r["status"] for r in checked["results"]}
+    assert statuses["gdpr.art9.special_category_feature"] == "pass"  # --model wins: its inputs are judged
+    assert statuses["org.features.match_model"] == "pass"
+    model = checked["input"]["evidence"]["model"]
+    assert model["origin"] == "option" and model["file"] == f"{local}/MLmodel"
+    assert model["registered_version"] == {
+        "file": shown,
+        "sha256": evidence["model"]["sha256"],
+        "names": ["income_band", "term_months", "ethnicity"],
+        "same_inputs": False,
+    }
+    assert [item["path"] for item in checked["evidence"] if item["kind"] == "model"] == [f"{local}/MLmodel"]
+
+
+@pytest.mark.slow
+def test_a_registered_version_without_a_signature_keeps_the_card_features(store: Store) -> None:
+    version, _ = log_signed_model(store, "unsigned-registry", SIGNED_CARD, None)
+    done = comply("check", f"models:/unsigned-registry/{version}", "--format", "json", *REFERENCE, env=store.env)
+    assert done.returncode in (0, 1), done.stderr
+    checked = json.loads(done.stdout)["cards"][0]
+    evidence = checked["input"]["evidence"]
+    shown = f"models:/unsigned-registry/{version}/MLmodel"
+    assert evidence["model"]["signature"] == "absent" and evidence["model"]["inputs"] == []
+    assert (evidence["model"]["origin"], evidence["model"]["file"]) == ("registered_version", shown)
+    assert evidence["features"]["source"] == "card" and "model" not in evidence["features"]
+    assert [item["name"] for item in evidence["features"]["items"]] == ["income_band", "term_months"]
+    assert "org.features.match_model" not in {r["id"] for r in checked["results"]}
+    assert {item["kind"]: item["path"] for item in checked["evidence"]}["model"] == shown
