@@ -35,6 +35,7 @@ class Config:
     card_patterns: tuple[str, ...] = DEFAULT_CARD_PATTERNS
     evidence: Mapping[str, Path] = field(default_factory=dict)
     fairness: Mapping[str, Any] = field(default_factory=dict)
+    audit_log: Mapping[str, Any] = field(default_factory=dict)
     logging: Mapping[str, Any] | None = None
     reference_date: str | None = None
     timeline: str | None = None
@@ -124,6 +125,7 @@ def read_config(path: Path) -> Config:
         card_patterns=tuple(data.get("card_patterns") or DEFAULT_CARD_PATTERNS),
         evidence=evidence,
         fairness=dict(data.get("fairness") or {}),
+        audit_log=dict(data.get("audit_log") or {}),
         logging=data.get("logging"),
         reference_date=configured_reference_date(data, document),
         timeline=data.get("timeline"),

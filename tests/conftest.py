@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -53,6 +55,41 @@ def need_shared(path: Path) -> Path:
 
 def strict() -> bool:
     return os.environ.get("COMPLY_STRICT") == "1"
+
+
+FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+"""The tests' jobs are seconds long: the JIT's first tier alone and the serial collector start a JVM and
+warm it up in about half the time on two cores (a long job would want the full JIT: not set for users)."""
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The run's one SparkSession (local[2], no UI), stopped at the end. Every test that takes it is marked
+    `pytest.mark.xdist_group("spark")`, so under xdist (--dist loadgroup) they share one worker and one JVM."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        _missing("pyspark not installed (pip install 'comply-gate[spark]')", "COMPLY_REQUIRE_SPARK")
+    if shutil.which("java") is None:
+        _missing("no java on PATH (the Spark engine needs Java 17)", "COMPLY_REQUIRE_SPARK")
+    previous = os.environ.get("JAVA_TOOL_OPTIONS")
+    os.environ["JAVA_TOOL_OPTIONS"] = FAST_JVM  # read by the JVM this process starts, and by the CLI test's
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("comply tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+    if previous is None:
+        os.environ.pop("JAVA_TOOL_OPTIONS", None)
+    else:
+        os.environ["JAVA_TOOL_OPTIONS"] = previous
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -17,10 +17,18 @@ from checker.commands.common import continued_head
 from checker.console import fail, write
 from checker.errors import ComplyError, UsageError
 
+if TYPE_CHECKING:
+    from checker.evidence.audit_spark import SparkTarget
+
 
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
+
+
+class VerifyEngine(str, Enum):
+    process = "process"
+    spark = "spark"
 
 
 PROBLEM_LABELS = {
@@ -86,6 +94,19 @@ def render_text(summary: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def spark_target(engine: str, spark_master: str | None, jobs: int | None = None) -> SparkTarget | None:
+    """Where `--engine`/`--spark-master` (or comply.yaml's audit_log section) say to check the lines."""
+    if engine != "spark":
+        if spark_master is not None:
+            raise UsageError("--spark-master is for --engine spark")
+        return None
+    if jobs is not None:
+        raise UsageError("--jobs is for the process engine: on Spark each file (or 64 MiB of one) is a task")
+    from checker.evidence.audit_spark import SparkTarget
+
+    return SparkTarget(master=spark_master)
+
+
 def _parse_data(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
@@ -114,6 +135,8 @@ def register(app: typer.Typer) -> None:
             None, "--jobs", "-j", min=1, help="Processes to verify with (default: by file size and CPUs)."
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (shown only on a terminal)."),
+        engine: VerifyEngine = typer.Option(VerifyEngine.process, "--engine", help=ENGINE_HELP),
+        spark_master: Optional[str] = typer.Option(None, "--spark-master", help=SPARK_MASTER_HELP),
     ) -> None:
         """Check every line's hash, the hash chain and time order; exit 0 intact, 1 problems, 2 unreadable.
 
@@ -123,8 +146,9 @@ def register(app: typer.Typer) -> None:
 
         set_quiet(quiet)
         try:
+            spark = spark_target(engine.value, spark_master, jobs)
             summary = verify_audit_log(
-                path, expect_first_prev=continued_head(continues), expect_head=expect_head, jobs=jobs
+                path, expect_first_prev=continued_head(continues), expect_head=expect_head, jobs=jobs, spark=spark
             )
         except ComplyError as err:
             raise typer.Exit(fail(err)) from None
@@ -206,4 +230,9 @@ def register(app: typer.Typer) -> None:
 
 
 EXPECT_HEAD_HELP = "A head hash recorded earlier: that entry must still be in the log (catches a cut-off tail)."
+ENGINE_HELP = "process (here, --jobs processes) or spark (one task per file or 64 MiB range; same verdict)."
+SPARK_MASTER_HELP = (
+    "spark: master URL (local[2], spark://host:7077, sc://host:15002 for Spark Connect); "
+    "default SPARK_REMOTE, else local[*]. The executors read the files at their paths (a shared filesystem)."
+)
 CONTINUES_HELP = "The earlier log file this one continues, or its head hash (rotated or pruned logs)."

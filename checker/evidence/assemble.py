@@ -20,6 +20,7 @@ from checker.evidence.provenance import EvidenceFile, display_path, git_commit
 from checker.schemas import validate
 
 if TYPE_CHECKING:
+    from checker.evidence.audit_spark import SparkTarget
     from checker.evidence.mlflow import RunEvidence
 
 
@@ -159,17 +160,37 @@ def _collect_logging(path: Path, config: Config) -> Collected:
 
 
 def _collect_audit_log(path: Path, config: Config, paths: EvidencePaths | None = None) -> Collected:
+    """Verified where comply.yaml's `audit_log:` says (`engine: spark`, `spark_master`), by default here."""
     from checker.evidence.audit_log import verify_audit_log
 
     anchors = paths or EvidencePaths()
+    spark = _audit_spark_target(config)
     summary = verify_audit_log(
-        path, expect_head=anchors.audit_expect_head, expect_first_prev=anchors.audit_continues, jobs=None
+        path,
+        expect_head=anchors.audit_expect_head,
+        expect_first_prev=anchors.audit_continues,
+        jobs=None,
+        spark=spark,
     )
     return (
         summary,
         EvidenceFile("audit_log", display_path(path), str(summary.get("sha256", ""))),
         Source(display_path(path)),
     )
+
+
+def _audit_spark_target(config: Config) -> SparkTarget | None:
+    """comply.yaml `audit_log: {engine: spark, spark_master: URL}`: check the log's lines on Spark."""
+    options = config.audit_log
+    if options.get("engine") != "spark":
+        if "spark_master" in options:
+            from checker.errors import UsageError
+
+            raise UsageError(f"{config.where('audit_log.spark_master')}: is for audit_log.engine: spark")
+        return None
+    from checker.evidence.audit_spark import SparkTarget
+
+    return SparkTarget(master=options.get("spark_master"))
 
 
 def _collect_explanations(path: Path, config: Config) -> Collected:

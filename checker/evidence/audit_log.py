@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 from checker.evidence import audit_scan
@@ -36,6 +37,9 @@ from checker.evidence.audit_scan import (
     scan,
 )
 from checker.progress import Bar, progress
+
+if TYPE_CHECKING:
+    from checker.evidence.audit_spark import SparkTarget
 
 BINARY_SNIFF = 8192
 PARALLEL_MIN_BYTES = 1 << 26  # below 64 MiB one process is faster than starting more
@@ -52,12 +56,14 @@ def verify_audit_log(
     expect_head: str | None = None,
     display_path: str | None = None,
     jobs: int | None = 1,
+    spark: SparkTarget | None = None,
 ) -> dict[str, Any]:
     """Verify the log at `path` (a file, or a directory of daily files) and return its summary.
 
     `expect_first_prev`: the prev_hash the first entry must carry when this file continues a pruned or rotated
     log (default: the genesis value). `expect_head`: a content_hash recorded earlier; that entry must still be in
     the log (catches lines cut off the end). `jobs`: processes to verify with (None: by file size and CPUs).
+    `spark`: check the lines on Spark instead (`checker.evidence.audit_spark`; the same summary).
     Unreadable, binary or non-regular files raise `InputError`; everything wrong inside the log is reported.
     """
     shown = display_path or str(path)
@@ -67,9 +73,9 @@ def verify_audit_log(
     if Path(path).is_dir():
         from checker.evidence.audit_set import verify_audit_set
 
-        return verify_audit_set(Path(path), shown, expect_head=expect_head, jobs=jobs)
+        return verify_audit_set(Path(path), shown, expect_head=expect_head, jobs=jobs, spark=spark)
     anchor = expect_head.encode("ascii") if expect_head else None
-    segment, sha256 = verify_file(Path(path), shown, jobs=jobs, anchor=anchor)
+    [(segment, sha256)] = verify_files([(Path(path), shown)], shown, jobs=jobs, anchor=anchor, spark=spark)
     check_first_link(segment, (expect_first_prev or "").encode("ascii") or GENESIS_BYTES)
     check_anchor(segment, anchor)
     return summary_document(segment, shown, sha256)
@@ -109,6 +115,20 @@ def open_log(path: Path, shown: str) -> int:
         os.close(fd)
         raise InputError(f"{shown}: binary file (NUL byte at offset {nul}); expected a JSON Lines audit log")
     return fd
+
+
+def verify_files(
+    files: list[tuple[Path, str]], shown: str, *, jobs: int | None, anchor: bytes | None, spark: SparkTarget | None
+) -> Iterator[tuple[Segment, str]]:
+    """Each file's joined segment and SHA-256, in order: here (`jobs` processes per file), or on Spark (all
+    files in one job). `files`: (path, name to report it by); `shown`: the log as the user named it."""
+    if spark is not None:
+        from checker.evidence.audit_spark import verify_on_spark
+
+        yield from verify_on_spark(files, anchor, spark, shown)
+        return
+    for path, name in files:
+        yield verify_file(path, name, jobs=jobs, anchor=anchor)
 
 
 def verify_file(path: Path, shown: str, *, jobs: int | None, anchor: bytes | None = None) -> tuple[Segment, str]:

@@ -15,11 +15,14 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
-from checker.evidence.audit_log import check_anchor, check_first_link, summary_document, verify_file
+from checker.evidence.audit_log import check_anchor, check_first_link, summary_document, verify_files
 from checker.evidence.audit_scan import GENESIS_BYTES, Problems, Segment, join
+
+if TYPE_CHECKING:
+    from checker.evidence.audit_spark import SparkTarget
 
 MANIFEST_NAME = "audit-manifest.json"
 MANIFEST_FORMAT = "comply-audit-manifest/1"
@@ -58,8 +61,11 @@ def read_manifest(directory: Path, shown: str) -> list[dict[str, Any]] | None:
     return files
 
 
-def verify_audit_set(directory: Path, shown: str, *, expect_head: str | None, jobs: int | None) -> dict[str, Any]:
-    """Verify every file of the set, each file's links against the manifest and the links between files."""
+def verify_audit_set(
+    directory: Path, shown: str, *, expect_head: str | None, jobs: int | None, spark: SparkTarget | None = None
+) -> dict[str, Any]:
+    """Verify every file of the set, each file's links against the manifest and the links between files.
+    The files' lines are checked here (`jobs`) or on Spark (`spark`); the links are judged here either way."""
     names = log_files(directory)
     manifest = read_manifest(directory, shown)
     if not names and not manifest:
@@ -76,6 +82,8 @@ def verify_audit_set(directory: Path, shown: str, *, expect_head: str | None, jo
     previous: tuple[str, Segment] | None = None
     gap_after_missing = False
     anchor = expect_head.encode("ascii") if expect_head else None
+    kept = [(directory / name, f"{shown}/{name}") for name in order if name in present]
+    scanned = verify_files(kept, shown, jobs=jobs, anchor=anchor, spark=spark)
     for name in names:
         if name not in order:
             cross.listed.append({"file": name, "reason": "not in the manifest, but older than its last file"})
@@ -91,7 +99,7 @@ def verify_audit_set(directory: Path, shown: str, *, expect_head: str | None, jo
             cross.total += 1
             gap_after_missing = True
             continue
-        segment, sha256 = verify_file(directory / name, f"{shown}/{name}", jobs=jobs, anchor=anchor)
+        segment, sha256 = next(scanned)
         digest.update(f"{sha256}  {name}\n".encode())
         _check_against_manifest(segment, entry, previous, gap_after_missing, pruned)
         _link_files(segment, previous, gap_after_missing)

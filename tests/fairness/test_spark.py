@@ -1,15 +1,12 @@
 """The Spark engine on a real SparkSession (local[2]): the same numbers as the in-memory engine to
 1e-12 on a partitioned directory with a period, on a catalog table, and from the Spark SQL GROUP BY that
-docs/counts.md publishes; the CLI end to end. One session serves the whole run (a session-scoped fixture;
-the tests share an xdist group, so they stay on one worker and the JVM starts once); the CLI test starts
-its own, as a user's run does. Bad input that needs no JVM (missing extra, unreachable master) is here too."""
+docs/counts.md publishes; the CLI end to end. One session serves the whole run (the `spark` fixture of tests/conftest.py; the
+tests share the xdist group "spark", so they stay on one worker and the JVM starts once); the CLI test
+starts its own, as a user's run does. Bad input that needs no JVM (missing extra, unreachable master) is here too."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,7 @@ from checker.errors import InputError, UsageError
 from checker.fairness.compute import compute_fairness
 from checker.fairness.options import FairnessOptions
 from checker.schemas import validate
-from tests.conftest import _missing, assert_one_line_error, comply
+from tests.conftest import assert_one_line_error, comply
 from tests.fairness.test_counts import decisions as year_of_decisions
 from tests.fairness.test_counts import documented_query, in_period
 from tests.fairness.test_partitioned import (
@@ -43,40 +40,6 @@ OPTIONS = {
     "intersections": True,
     "bootstrap": 40,
 }
-
-
-FAST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-"""The tests' jobs are seconds long: the JIT's first tier alone and the serial collector start a JVM and
-warm it up in about half the time on two cores (a long job would want the full JIT: not set for users)."""
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """The run's one SparkSession (local[2], no UI), stopped at the end."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        _missing("pyspark not installed (pip install 'comply-gate[spark]')", "COMPLY_REQUIRE_SPARK")
-    if shutil.which("java") is None:
-        _missing("no java on PATH (the Spark engine needs Java 17)", "COMPLY_REQUIRE_SPARK")
-    previous = os.environ.get("JAVA_TOOL_OPTIONS")
-    os.environ["JAVA_TOOL_OPTIONS"] = FAST_JVM  # read by the JVM this process starts, and by the CLI test's
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("comply tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-    if previous is None:
-        os.environ.pop("JAVA_TOOL_OPTIONS", None)
-    else:
-        os.environ["JAVA_TOOL_OPTIONS"] = previous
 
 
 @pytest.fixture(scope="module")
