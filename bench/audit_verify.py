@@ -3,12 +3,16 @@
     python bench/audit_verify.py                 # 250,000 and 1,000,000 lines
     python bench/audit_verify.py --lines 2000000 --lines 1000000
     python bench/audit_verify.py --lines 1000000 --runs 3   # three interleaved runs on the same log
+    python bench/audit_verify.py --lines 250000 --days 4 --day-lines 100000   # + a daily set on Spark local[2]
 
 For each size it writes a realistic log (the writer's exact format, built with `checker.audit.encode_entry`),
 then times `sha256sum` on it and runs the verifier in a fresh process, reading that process's peak RSS from the
 kernel, once single-process and once with 2 processes over byte ranges. It prints the ratio to sha256sum
 measured in the same run (targets: <= 2x single-process, <= 1.5x with 2 processes) and peak memory (target: flat
-as the file grows). Numbers are only compared within one run; nothing here is asserted.
+as the file grows). With --days (and pyspark installed) it also writes a directory of that many sealed daily files
+and verifies it as a whole CLI run on the process path (auto jobs) and with `--engine spark --spark-master
+local[2]` (JVM start included: what a user waits for on one machine; a cluster pays it once per run), printing both
+against sha256sum over the same files. Numbers are only compared within one run; nothing here is asserted.
 """
 
 from __future__ import annotations
@@ -31,12 +35,12 @@ from checker.audit import GENESIS_HASH, encode_entry, format_timestamp  # noqa: 
 EVENTS = ("prediction",) * 97 + ("override", "override", "deployment")
 
 
-def write_log(path: Path, lines: int) -> None:
-    """`lines` chained entries, one every 15 s, mostly predictions (a credit-scoring service's day)."""
+def write_log(path: Path, lines: int, first: int = 0, prev: str = GENESIS_HASH) -> str:
+    """`lines` chained entries, one every 15 s, mostly predictions (a credit-scoring service's day); `first`
+    entries came before, ending at `prev` (a daily file continuing yesterday's). Returns the last hash."""
     start = datetime(2026, 5, 1, tzinfo=timezone.utc)
-    prev = GENESIS_HASH
     with path.open("wb", buffering=1 << 20) as out:
-        for n in range(lines):
+        for n in range(first, first + lines):
             event = EVENTS[n % len(EVENTS)]
             data: dict[str, object] = {
                 "request_id": f"req-{n:09d}",
@@ -57,6 +61,7 @@ def write_log(path: Path, lines: int) -> None:
             }
             line, prev = encode_entry(body)
             out.write(line)
+    return prev
 
 
 def timed_child(argv: list[str]) -> tuple[float, int, str]:
@@ -117,16 +122,51 @@ def one_round(path: Path, lines: int) -> dict[str, float]:
     }
 
 
+def bench_daily_set(days: int, day_lines: int, workdir: Path) -> dict[str, float]:
+    """One round over a sealed directory of `days` files: sha256sum, the process path, Spark local[2]."""
+    logs = workdir / "daily"
+    logs.mkdir()
+    prev = GENESIS_HASH
+    for day in range(days):
+        prev = write_log(logs / f"audit-2026-05-{1 + day:02d}.jsonl", day_lines, first=day * day_lines, prev=prev)
+    comply = [sys.executable, "-m", "checker", "audit-log"]
+    subprocess.run([*comply, "seal", str(logs), "--all"], capture_output=True, check=True, cwd=ROOT)
+    files = sorted(str(path) for path in logs.glob("*.jsonl"))
+    subprocess.run(["sha256sum", *files], capture_output=True, check=True)  # warm the page cache
+    floor, _, _ = timed_child(["sha256sum", *files])
+    here, _, here_out = timed_child([*comply, "verify", str(logs), "-f", "json"])
+    spark_argv = [*comply, "verify", str(logs), "-f", "json", "--engine", "spark", "--spark-master", "local[2]"]
+    on_spark, _, spark_out = timed_child(spark_argv)
+    if spark_out != here_out:
+        raise SystemExit("the Spark summary differs from the process path's")
+    shutil.rmtree(logs)
+    logs.mkdir()  # the fixed cost: the same run over one file of ten lines (JVM start, session, one task)
+    write_log(logs / "audit-2026-05-01.jsonl", 10)
+    fixed, _, _ = timed_child(spark_argv)
+    shutil.rmtree(logs)
+    return {
+        "days": days,
+        "lines": days * day_lines,
+        "sha256sum_s": floor,
+        "process_s": here,
+        "spark_s": on_spark,
+        "spark_fixed_s": fixed,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, action="append", help="log sizes in lines (repeatable)")
     parser.add_argument("--runs", type=int, default=1, help="interleaved rounds per size (each printed)")
+    parser.add_argument("--days", type=int, default=0, help="also a daily set of this many files on Spark")
+    parser.add_argument("--day-lines", type=int, default=100_000, help="lines per daily file (with --days)")
     args = parser.parse_args()
     if shutil.which("sha256sum") is None:
         raise SystemExit("sha256sum not found: it is the baseline")
     sizes = args.lines or [250_000, 1_000_000]
     with tempfile.TemporaryDirectory(prefix="comply-bench-") as tmp:
         rows = [row for n in sizes for row in bench(n, Path(tmp), max(1, args.runs))]
+        daily = [bench_daily_set(args.days, args.day_lines, Path(tmp)) for _ in range(args.runs)] if args.days else []
     print(
         f"{'lines':>10} {'MB':>7} {'sha256sum':>10} {'verify':>8} {'ratio':>6} {'2 procs':>8} {'ratio':>6} "
         f"{'lines/s':>11} {'peak RSS':>9} {'2 procs':>8} {'(import only)':>13} {'CPU ratio 1/2 procs':>20}"
@@ -139,6 +179,19 @@ def main() -> int:
         )
     print("targets: verify <= 2x sha256sum single-process, <= 1.5x with 2 processes; peak RSS flat across sizes")
     print("CPU ratio: the processes' user+sys seconds over sha256sum's (steadier than wall time on a busy machine)")
+    if daily:
+        print(
+            f"\n{'daily set':>10} {'lines':>10} {'sha256sum':>10} {'process':>8} {'ratio':>6} "
+            f"{'spark local[2]':>15} {'ratio':>6} {'vs process':>10} {'(10-line set)':>14}"
+        )
+    for r in daily:
+        print(
+            f"{r['days']:>5} days {r['lines']:>10,} {r['sha256sum_s']:>9.2f}s {r['process_s']:>7.2f}s "
+            f"{r['process_s'] / r['sha256sum_s']:>5.2f}x {r['spark_s']:>14.2f}s {r['spark_s'] / r['sha256sum_s']:>5.2f}x "
+            f"{r['spark_s'] / r['process_s']:>9.2f}x {r['spark_fixed_s']:>13.2f}s"
+        )
+    if daily:
+        print("whole CLI runs; Spark's includes starting its JVM and session: the 10-line set is that fixed cost")
     return 0
 
 
