@@ -1625,17 +1625,23 @@ timing_from(group, since) := {"applies_from": since, "in_force": in_force_now(gr
 	group == "organisation"
 }
 
-# Each [id, group] of the owed duties is dated once per decision (Art 111 asks several questions per
-# date): both timelines' dates, and the selected one's timing. The listing (one entry per id and role)
-# and the judged duties (one per id) read it; a pair whose group the selected timeline lacks has none.
-dating := {[id, group]: {"dates": on, "timing": t} |
-	some [id, _, group] in owed_triples
-	on := timeline_dates(id, group)
-	t := timing_from(group, on[dates.timeline])
+# Art 111 dates a duty by its group, and only a few duties by their id too (transition.dated_by_id), so
+# the owed duties are dated once per distinct key of that kind per decision (Art 111 asks several
+# questions per date; a high-risk card owes a score of duties in two or three groups): both timelines'
+# dates, and the selected one's timing. The listing (one entry per id and role) and the judged duties
+# (one per id) read it; a key whose group the selected timeline lacks has none.
+dating_key(id, group) := [id, group] if transition.dated_by_id(id) else := ["", group]
+
+dating_keys := {dating_key(id, group) | some [id, _, group] in owed_triples}
+
+dating := {key: {"dates": on, "timing": t} |
+	some key in dating_keys
+	on := timeline_dates(key[0], key[1])
+	t := timing_from(key[1], on[dates.timeline])
 }
 
 dated(id, role, group) := object.union(entry(id, role, d.dates), d.timing) if {
-	d := dating[[id, group]]
+	d := dating[dating_key(id, group)]
 }
 
 entry(id, role, on) := {
@@ -1663,7 +1669,7 @@ checked_pairs := sort({[d.id, d.group] | some d in owed_duties; judged_value(d.i
 checked_obligation_by_id := {id: object.union({"id": id}, t) |
 	some i, [id, group] in checked_pairs
 	not repeats_id(i)
-	t := dating[[id, group]].timing
+	t := dating[dating_key(id, group)].timing
 }
 
 repeats_id(i) if checked_pairs[i - 1][0] == checked_pairs[i][0]

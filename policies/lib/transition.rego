@@ -121,9 +121,14 @@ moved(timeline, tier, duty, normal) := normal if {
 	duty.group == "gpai"
 	legacy_gpai(timeline)
 } else := later(normal, law(timeline).marking_deadline) if {
-	duty.id == "art50.2.machine_readable_marking"
+	dated_by_id(duty.id)
 	legacy_generator(timeline)
 } else := normal
+
+# The duties whose Art 111 date depends on their id, not only on their group (111(4) moves 50(2)
+# marking alone): any other duty is dated like every duty of its group. (A function, not a set: regorus
+# loses this package's state when comply.classification reads one of its rules; see change_before_placing.)
+dated_by_id(id) if id == "art50.2.machine_readable_marking"
 
 # Whether a duty dated `applies_from` is in force on the date its group is judged at.
 in_force(group, applies_from) if dates.as_if_applicable
