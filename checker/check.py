@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.config import Config, Configs, run_config
-from checker.engine.base import Engine
+from checker.engine.base import Engine, policy_errors_first
 from checker.engine.bundle import PolicyBundle, RuleMetadata, load_bundle
 from checker.errors import EngineError, InputError
 from checker.evidence.assemble import AssembledInput, Context, EvidencePaths, assemble
@@ -94,10 +94,11 @@ def open_session(request: CheckRequest) -> Session:
     engine = create_engine(bundle, config, request.engine_options)
     context = Context.build(request.reference_date, request.timeline, config, as_if_applicable=request.as_if_applicable)
     waiver_sets: dict[Path | None, WaiverSet] = {}
-    for _, card_config in labelled:
-        key = _config_key(card_config)
-        if key not in waiver_sets:
-            waiver_sets[key] = load_waivers(card_config, context.judging_today, bundle.metadata, bundle.data)
+    with policy_errors_first(engine):
+        for _, card_config in labelled:
+            key = _config_key(card_config)
+            if key not in waiver_sets:
+                waiver_sets[key] = load_waivers(card_config, context.judging_today, bundle.metadata, bundle.data)
     return Session(
         config,
         bundle,
@@ -136,7 +137,7 @@ def _config_key(config: Config) -> Path | None:
 def run_check(request: CheckRequest, session: Session | None = None) -> Report:
     """Check every card the request names and return the report."""
     session = session or open_session(request)
-    with contextlib.ExitStack() as stack:
+    with policy_errors_first(session.engine), contextlib.ExitStack() as stack:
         targets = _targets(request, session, stack)
         evidence = evidence_per_card(request.evidence, [card for card, _, _ in targets])
         results = tuple(

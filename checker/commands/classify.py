@@ -44,6 +44,7 @@ def classify_card(
 ) -> dict[str, Any]:
     """The classification result for one card, with the card's path (raises ComplyError on bad input)."""
     from checker.config import load_config
+    from checker.engine.base import policy_errors_first
     from checker.engine.bundle import load_bundle
     from checker.engine.factory import create_engine
     from checker.evidence.assemble import Context
@@ -54,15 +55,16 @@ def classify_card(
     config = load_config(config_path, near=card_path.parent)
     bundle = load_bundle(tuple(config.policy_dirs))
     engine = create_engine(bundle, config, {})
-    context = Context.build(reference_date, timeline, config)
-    card = load_card(card_path)
-    label = display_path(card_path)
-    validate(card.data, "model_card", source=card, label=label)
-    document = {
-        "card": card.data,
-        "context": {**context.as_input(), "card_file": label},
-    }
-    classification = dict(engine.evaluate(document)["classification"])
+    with policy_errors_first(engine):
+        context = Context.build(reference_date, timeline, config)
+        card = load_card(card_path)
+        label = display_path(card_path)
+        validate(card.data, "model_card", source=card, label=label)
+        document = {
+            "card": card.data,
+            "context": {**context.as_input(), "card_file": label},
+        }
+        classification = dict(engine.evaluate(document)["classification"])
     classification["card_file"] = label
     return classification
 

@@ -6,11 +6,12 @@ so the report layer never needs to know which one ran.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from checker.errors import EngineError, one_line
+from checker.errors import ComplyError, EngineError, one_line
 
 if TYPE_CHECKING:
     from checker.engine.bundle import PolicyBundle
@@ -32,6 +33,22 @@ class Engine(Protocol):
     def evaluate(self, input_doc: Mapping[str, Any]) -> dict[str, Any]:
         """Return the decision document; raise EngineError rather than return anything partial."""
         ...
+
+
+@contextlib.contextmanager
+def policy_errors_first(engine: Engine) -> Iterator[None]:
+    """A policy that does not load is reported before any card or evidence error raised inside.
+
+    An engine may parse its policies in the background (the embedded engine does, in its worker, while the
+    evidence is assembled); its `ready()` raises their error. Errors are reported in the order of a run
+    that parsed them first: a bad policy, then the cards."""
+    try:
+        yield
+    except ComplyError:
+        ready = getattr(engine, "ready", None)
+        if ready is not None:
+            ready()
+        raise
 
 
 _BACKTRACE = re.compile(r"\n\s*Stack backtrace:.*", re.DOTALL)

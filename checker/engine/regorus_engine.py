@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from checker.engine.base import DECISION_QUERY, check_decision, check_invariants, clean_engine_message
-from checker.engine.bundle import PolicyBundle
+from checker.engine.bundle import Module, PolicyBundle
 from checker.engine.time_limit import ForkedEvaluator, can_fork
 from checker.errors import EngineError
 
@@ -40,36 +40,38 @@ def load_regorus() -> ModuleType:
 
 class RegorusEngine:
     """`Engine` backed by regorus. With `time_limit` (seconds), each decision is evaluated in a forked
-    worker that is killed when it takes longer (checker.engine.time_limit)."""
+    worker that is killed when it takes longer (checker.engine.time_limit); the worker parses the policies
+    itself, beside the caller's evidence assembly, and this process parses them only if asked for an
+    engine of its own (`prepared`, `query`). Without a limit they are parsed here, at once."""
 
     def __init__(self, bundle: PolicyBundle, *, include_tests: bool = False, time_limit: float | None = None) -> None:
         self.bundle = bundle
-        self._prepared = load_regorus().Engine()
-        modules = bundle.modules if include_tests else bundle.policy_modules
-        for module in modules:
-            try:
-                self._prepared.add_policy(module.path, module.source)
-            except RuntimeError as err:
-                raise EngineError(clean_engine_message(str(err))) from None
-        try:
-            self._prepared.add_data_json(json.dumps(bundle.data))
-        except RuntimeError as err:
-            raise EngineError(f"policy data: {clean_engine_message(str(err))}") from None
-        # The first query on an engine analyses every module; doing it once here means each clone
-        # (one per card) starts analysed, which saves a quarter of the per-card time in batch runs.
-        try:
-            self._prepared.eval_query_as_json("true")
-        except RuntimeError as err:
-            raise EngineError(clean_engine_message(str(err))) from None
-
+        self._modules = bundle.modules if include_tests else bundle.policy_modules
+        self._engine: regorus.Engine | None = None
         self._limited: ForkedEvaluator | None = None
         self._unlimited_note = False
-        if time_limit:
-            if can_fork():
-                self._limited = ForkedEvaluator(self._decide, time_limit)
-                self._limited.start()
-            else:
-                self._unlimited_note = True
+        if time_limit and can_fork():
+            self._limited = ForkedEvaluator(self._prepare_decide, time_limit)
+            self._limited.start()
+            return
+        self._unlimited_note = bool(time_limit)
+        self._loaded()
+
+    def _loaded(self) -> regorus.Engine:
+        """The engine with the bundle's policies and data, parsed and analysed once in this process."""
+        if self._engine is None:
+            self._engine = parse_bundle(self._modules, self.bundle)
+        return self._engine
+
+    def _prepare_decide(self) -> Callable[[str], str]:
+        """In the worker: parse the policies, then decide each input there."""
+        self._loaded()
+        return self._decide
+
+    def ready(self) -> None:
+        """Raise the error the policies failed to load with, waiting for the worker if it parses them."""
+        if self._limited is not None:
+            self._limited.ready()
 
     def close(self) -> None:
         """Stop the evaluation worker, if one was started."""
@@ -82,14 +84,14 @@ class RegorusEngine:
         The decision is read as a rule (`eval_rule`), not a query: a query is parsed, analysed and
         scheduled on every call, 1.5-2 ms of each card's decision in a many-card run; the rule's value is
         the same document (tests/opa holds both engines to it)."""
-        engine = self._prepared.clone()
+        engine = self._loaded().clone()
         engine.set_input_json(input_json)
         answer: str = engine.eval_rule_as_json(DECISION_QUERY)
         return answer
 
     def prepared(self) -> regorus.Engine:
         """A fresh copy of the loaded engine (for tests, coverage and queries other than the decision)."""
-        return self._prepared.clone()
+        return self._loaded().clone()
 
     def query(self, query: str, input_doc: Mapping[str, Any] | None = None) -> Any:
         """Evaluate `query`; the value of its single expression, or raise if it is undefined."""
@@ -108,6 +110,27 @@ class RegorusEngine:
         decision = check_decision(rule_value(raw))
         check_invariants(decision, self.bundle)
         return decision
+
+
+def parse_bundle(modules: Sequence[Module], bundle: PolicyBundle) -> regorus.Engine:
+    """A regorus engine with `modules` and the bundle's data, analysed; a policy that does not load is an EngineError."""
+    engine = load_regorus().Engine()
+    for module in modules:
+        try:
+            engine.add_policy(module.path, module.source)
+        except RuntimeError as err:
+            raise EngineError(clean_engine_message(str(err))) from None
+    try:
+        engine.add_data_json(json.dumps(bundle.data))
+    except RuntimeError as err:
+        raise EngineError(f"policy data: {clean_engine_message(str(err))}") from None
+    # The first query on an engine analyses every module; doing it once here means each clone
+    # (one per card) starts analysed, which saves a quarter of the per-card time in batch runs.
+    try:
+        engine.eval_query_as_json("true")
+    except RuntimeError as err:
+        raise EngineError(clean_engine_message(str(err))) from None
+    return engine
 
 
 def query_value(engine: regorus.Engine, query: str, input_doc: Mapping[str, Any] | None) -> Any:

@@ -2,10 +2,11 @@
 
 regorus has no way to interrupt an evaluation, and it holds the GIL while it evaluates, so neither a
 thread nor a signal handler in this process can stop a policy that loops or explodes combinatorially.
-A child process can be stopped. Once the bundle is parsed, the engine forks one worker; it
-inherits the prepared engine (nothing is serialised but each input and each decision, which regorus
-reads and writes as JSON anyway) and serves every decision of the run in turn: one fork per run. The parent waits for
-each answer at most the limit, then kills the worker: one line, exit 2, no partial report.
+A child process can be stopped. Once the bundle is loaded, the engine forks one worker, which parses the
+policies itself while this process assembles the evidence (two cores: the parse is off the critical path),
+says once whether that worked, and then serves every decision of the run in turn: one fork per run. Nothing
+is serialised but each input and each decision, which regorus reads and writes as JSON anyway. The parent
+waits for each answer at most the limit, then kills the worker: one line, exit 2, no partial report.
 
 Where `os.fork` does not exist (Windows), evaluation stays in-process with no limit, and the first
 decision says so once on stderr.
@@ -21,16 +22,18 @@ import struct
 import time
 from collections.abc import Callable
 
-from checker.errors import EngineError
+from checker.errors import EngineError, one_line
 
 DEFAULT_EVAL_TIMEOUT = 60.0
 """Seconds one policy decision may take on the embedded engine (a card takes milliseconds)."""
 
 _LENGTH = struct.Struct(">Q")
-_RESULT, _ERROR = b"R", b"E"
+_RESULT, _ERROR, _READY, _FAILED = b"R", b"E", b"S", b"F"
 
 Evaluate = Callable[[str], str]
 """An input document as JSON -> the engine's raw JSON answer (raises RuntimeError on an engine error)."""
+Prepare = Callable[[], Evaluate]
+"""Run once in the worker: parse the policies and return the evaluator (raises EngineError when they do not load)."""
 
 
 def can_fork() -> bool:
@@ -38,18 +41,20 @@ def can_fork() -> bool:
 
 
 class ForkedEvaluator:
-    """One worker process, forked lazily, evaluating `evaluate` on each request within `seconds`."""
+    """One worker process, forked lazily, that runs `prepare` once and then evaluates each request within
+    `seconds`. Its preparation is waited for (at most `seconds` too) at the first request or `ready()`."""
 
-    def __init__(self, evaluate: Evaluate, seconds: float) -> None:
-        self._evaluate = evaluate
+    def __init__(self, prepare: Prepare, seconds: float) -> None:
+        self._prepare = prepare
         self.seconds = seconds
         self._pid: int | None = None
         self._requests = -1
         self._answers = -1
+        self._prepared = False
+        self._failure: str | None = None
 
     def __call__(self, input_json: str) -> str:
-        if self._pid is None:
-            self.start()
+        self.ready()
         try:
             _send(self._requests, input_json.encode("utf-8"))
             kind, payload = self._receive(time.monotonic() + self.seconds)
@@ -59,6 +64,21 @@ class ForkedEvaluator:
         if kind == _ERROR:
             raise RuntimeError(text)
         return text
+
+    def ready(self) -> None:
+        """Wait until the worker has prepared the engine; raise its EngineError (every time) if it could not."""
+        if self._failure is not None:
+            raise EngineError(self._failure)
+        if self._pid is None:
+            self.start()
+        if self._prepared:
+            return
+        kind, payload = self._receive(time.monotonic() + self.seconds)
+        if kind != _READY:
+            self._failure = payload.decode("utf-8", errors="replace")
+            self.close()
+            raise EngineError(self._failure)
+        self._prepared = True
 
     def close(self) -> None:
         """End the worker (it also ends by itself when this process closes the request pipe)."""
@@ -80,17 +100,18 @@ class ForkedEvaluator:
             self.close()
 
     def start(self) -> None:
-        """Fork the worker now (the engine does so once its policies are parsed, before any thread or
-        evidence file exists, so the child inherits a quiet process); else the first decision does."""
+        """Fork the worker now (the engine does so once its bundle is loaded, before any thread or evidence
+        file exists, so the child inherits a quiet process); else the first decision does."""
         if self._pid is not None:
             return
+        self._prepared = False
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns into the caller's code
             os.close(request_write)
             os.close(answer_read)
-            _serve(self._evaluate, request_read, answer_write)
+            _serve(self._prepare, request_read, answer_write)
         os.close(request_read)
         os.close(answer_write)
         self._pid, self._requests, self._answers = pid, request_write, answer_read
@@ -128,8 +149,9 @@ class ForkedEvaluator:
         return f"policy engine process ended without an answer ({how})"
 
 
-def _serve(evaluate: Evaluate, requests: int, answers: int) -> None:
-    """The worker's loop: read an input, answer with the decision or the engine's error; exit at EOF."""
+def _serve(prepare: Prepare, requests: int, answers: int) -> None:
+    """The worker: prepare the engine and say whether that worked, then read an input, answer with the
+    decision or the engine's error; exit at EOF."""
     code = 0
     try:
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -137,7 +159,18 @@ def _serve(evaluate: Evaluate, requests: int, answers: int) -> None:
             os.dup2(devnull, fd)
         with contextlib.suppress(ValueError):  # ValueError: forked from a thread other than the main one
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C stops a long evaluation at once
-        while True:
+        try:
+            evaluate = prepare()
+        except EngineError as err:
+            _answer(answers, _FAILED, str(err).encode("utf-8", errors="replace"))
+            evaluate = None
+        except Exception as err:  # a bug still fails closed, as one line in the parent
+            message = one_line(f"policy engine could not start: {type(err).__name__}: {err}")
+            _answer(answers, _FAILED, message.encode("utf-8", errors="replace"))
+            evaluate = None
+        else:
+            _answer(answers, _READY, b"")
+        while evaluate is not None:
             header = _read_all(requests, _LENGTH.size)
             if header is None:
                 break
@@ -147,11 +180,14 @@ def _serve(evaluate: Evaluate, requests: int, answers: int) -> None:
                 kind, payload = _RESULT, evaluate(body.decode("utf-8")).encode("utf-8")
             except Exception as err:  # every failure goes back to the parent as its message
                 kind, payload = _ERROR, str(err).encode("utf-8", errors="replace")
-            os.write(answers, kind + _LENGTH.pack(len(payload)))
-            _write_all(answers, payload)
+            _answer(answers, kind, payload)
     except BaseException:  # the parent sees the pipe close and reports it
         code = 1
     os._exit(code)
+
+
+def _answer(fd: int, kind: bytes, payload: bytes) -> None:
+    _write_all(fd, kind + _LENGTH.pack(len(payload)) + payload)
 
 
 def _send(fd: int, payload: bytes) -> None:

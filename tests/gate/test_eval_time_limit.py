@@ -95,6 +95,61 @@ def test_one_worker_serves_every_card_of_a_run(monkeypatch: pytest.MonkeyPatch) 
     assert len(forks) - before == 1
 
 
+BROKEN_RULE = "package comply.custom.broken\nimport rego.v1\ndeny contains msg if {\n  msg := \n}\n"
+
+
+def test_a_policy_that_does_not_parse_is_reported_before_a_missing_card(tmp_path: Path) -> None:
+    """The worker parses the policies while the parent looks for the cards; the policy error still wins,
+    as when they were parsed first."""
+    (tmp_path / "broken.rego").write_text(BROKEN_RULE, encoding="utf-8")
+    done = comply("check", str(tmp_path / "no-such-card.yaml"), *PINNED, "--policy", str(tmp_path))
+    assert_one_line_error(done, "broken.rego:4:", "expecting")
+    assert "no-such-card" not in done.stderr
+
+
+def test_a_policy_that_does_not_parse_is_reported_before_unreadable_evidence(tmp_path: Path) -> None:
+    (tmp_path / "broken.rego").write_text(BROKEN_RULE, encoding="utf-8")
+    (tmp_path / "audit.jsonl").write_bytes(b"\x00binary")
+    done = comply("check", CARD, *PINNED, "--policy", str(tmp_path), "--audit-log", str(tmp_path / "audit.jsonl"))
+    assert_one_line_error(done, "broken.rego:4:", "expecting")
+    assert "binary" not in done.stderr
+    checked = comply("check", CARD, *PINNED, "--audit-log", str(tmp_path / "audit.jsonl"))
+    assert_one_line_error(checked, "binary file")  # the same evidence error, once the policies load
+
+
+def test_the_worker_reports_a_policy_that_does_not_parse_to_every_caller(tmp_path: Path) -> None:
+    import checker.engine.regorus_engine as regorus_engine
+    from checker.engine.bundle import load_bundle
+    from checker.errors import EngineError
+
+    (tmp_path / "broken.rego").write_text(BROKEN_RULE, encoding="utf-8")
+    engine = regorus_engine.RegorusEngine(load_bundle((tmp_path,)), time_limit=60)
+    document = {"card": {}, "evidence": {}, "context": {"reference_date": "2026-11-25", "timeline": "original"}}
+    for _ in range(2):  # the worker is not forked again: its error stands
+        with pytest.raises(EngineError, match=r"broken\.rego:4:"):
+            engine.evaluate(document)
+    with pytest.raises(EngineError, match=r"broken\.rego:4:"):
+        engine.ready()
+    engine.close()
+
+
+def test_the_parent_does_not_parse_the_policies_when_the_worker_does() -> None:
+    """With a time limit (the default) regorus is loaded only in the worker: the parent never imports it."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from checker.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(sys.argv[1:])\n"
+        "print(code, 'regorus' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", probe, "check", CARD, *PINNED, "-f", "json"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert done.stdout.split() == ["0", "False"], done.stderr
+    unlimited = subprocess.run([*command, "--eval-timeout", "0"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert unlimited.stdout.split() == ["0", "True"], unlimited.stderr
+
+
 def test_without_fork_evaluation_is_in_process_and_says_so_once(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
