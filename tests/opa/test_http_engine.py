@@ -99,7 +99,7 @@ def test_opa_settings_come_from_comply_yaml_and_the_token_from_the_environment(t
         served = check_json(str(card), "--opa-url", server.url, env={"COMPLY_OPA_TOKEN": "s3cret"})
         assert served == embedded
         posts = sum(1 for method, _ in server.requests if method == "POST")
-        (tmp_path / "comply.yaml").write_text(f"opa:\n  url: {server.url}\n  timeout: 20\n  token: s3cret\n")
+        (tmp_path / "comply.yaml").write_text(f"opa:\n  url: {server.url}\n  timeout: 120\n  token: s3cret\n")
         from_config = check_json("model_card.yaml", cwd=tmp_path, env={"COMPLY_OPA_TOKEN": ""})
         assert from_config[0] == embedded[0], from_config[2]
         assert sum(1 for method, _ in server.requests if method == "POST") == posts + 1
